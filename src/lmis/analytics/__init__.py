@@ -1,0 +1,1 @@
+"""Labour market indicators, disclosure control, forecasts and programme evaluation."""

@@ -1,0 +1,44 @@
+"""What every command shares: building the services lazily and showing progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from lmis.bootstrap import Services
+
+
+def services() -> Services:
+    """Read the settings and build the services (only when a command needs them)."""
+    from lmis.bootstrap import build
+    from lmis.config import load_settings
+
+    return build(load_settings())
+
+
+class RichProgress:
+    """A `lmis.shared.progress.Progress` that draws one bar per phase on stderr."""
+
+    def __init__(self) -> None:
+        self._bars = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+        )
+        self._task: int | None = None
+
+    def __enter__(self) -> RichProgress:
+        self._bars.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._bars.stop()
+
+    def begin(self, label: str, total: int) -> None:
+        """Start a new bar for the phase."""
+        self._task = self._bars.add_task(label, total=max(total, 1))
+
+    def advance(self, amount: int = 1) -> None:
+        """Move the current bar."""
+        if self._task is not None:
+            self._bars.advance(self._task, amount)

@@ -1,0 +1,56 @@
+"""Settings: the only reader of the environment (variables prefixed LMIS_)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "lmis"
+
+
+def _shipped_taxonomy_dir() -> Path:
+    """`data/taxonomy` of the source tree (editable installs and checkouts)."""
+    return Path(__file__).resolve().parents[2] / "data" / "taxonomy"
+
+
+class Settings(BaseSettings):
+    """Everything LMIS can be configured with; defaults give a working embedded install."""
+
+    model_config = SettingsConfigDict(env_prefix="LMIS_", extra="ignore")
+
+    env: Literal["development", "production", "test"] = Field(
+        "development", description="Deployment kind; production refuses unsafe defaults."
+    )
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Folder of the embedded database, search index and snapshots.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database; unset means SQLite at DATA_DIR/lmis.db.",
+    )
+    taxonomy_dir: Path = Field(
+        default_factory=_shipped_taxonomy_dir,
+        description="Folder of the shipped taxonomy releases that `lmis init` imports.",
+    )
+    host: str = Field("127.0.0.1", description="Address `lmis serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `lmis serve` listens on.")
+    default_language: Literal["en", "ko", "id"] = Field(
+        "en", description="Portal language when the browser asks for none we have."
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one or the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'lmis.db'}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Job postings, employers and the posting lifecycle (the ingestion issue fills this context)."""

@@ -1,0 +1,1 @@
+"""Jobseekers: profiles, work history, consent (the recommendation and identity issues fill this context)."""

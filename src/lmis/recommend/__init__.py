@@ -1,0 +1,1 @@
+"""The Work: explainable recommendations of jobs, candidates, training and next occupations."""

@@ -1,0 +1,1 @@
+"""One module per kind of partner source (CSV, NDJSON, JSON-LD, RSS, HTTP pull, partner push)."""

@@ -1,0 +1,17 @@
+"""Alembic environment: runs migrations on the connection `lmis.storage.migrate` hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from lmis.storage.tables import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,46 @@
+"""The SQL unit of work: one connection and transaction per service call."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import sqlalchemy as sa
+
+from lmis.storage.taxonomy import SqlTaxonomyRepository
+
+
+class SqlUnitOfWork:
+    """Satisfies every context's unit-of-work protocol; leaving without `commit` rolls back."""
+
+    taxonomy: SqlTaxonomyRepository
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._connection: sa.Connection | None = None
+        self._transaction: sa.RootTransaction | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self._connection = self._engine.connect()
+        self._transaction = self._connection.begin()
+        self.taxonomy = SqlTaxonomyRepository(self._connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._connection is not None and self._transaction is not None
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+            self._connection = self._transaction = None
+
+    def commit(self) -> None:
+        """Commit the open transaction and start a new one on the same connection."""
+        assert self._connection is not None and self._transaction is not None
+        self._transaction.commit()
+        self._transaction = self._connection.begin()

@@ -1,0 +1,1 @@
+"""Courses and programmes linked to ESCO skills (the recommendation issue fills this context)."""

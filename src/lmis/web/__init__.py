@@ -1,0 +1,1 @@
+"""The web edge: the open API under /api/v1 and the server-rendered portal."""

@@ -1,0 +1,1 @@
+"""The open API, version 1 (/api/v1)."""

@@ -1,0 +1,64 @@
+"""The ASGI application: the open API under /api/v1 and the portal at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from lmis import __version__
+from lmis.bootstrap import Services
+from lmis.web import problems
+from lmis.web.api import taxonomy
+from lmis.web.deps import ServicesDep
+from lmis.web.portal import views as portal
+
+API_PREFIX = "/api/v1"
+_DESCRIPTION = """
+The open API of LMIS, a labour market information system.
+
+* Every coded field is `{id, code, scheme, label, release}`: `id` is opaque and stable across
+  releases, `code` is the code in its scheme.
+* Errors are RFC 9457 `application/problem+json`; unknown codes and schemes are answered with
+  404 or 422 and `suggestions`, never with an empty 200.
+* Lists are paged with opaque cursors: pass `next_cursor` back as `cursor`. Page size is 1 to
+  100 (default 20); text search ranks at most 1,000 results.
+
+This service uses the ESCO classification of the European Commission. It includes information
+from the O*NET 29.3 Database by the U.S. Department of Labor, Employment and Training
+Administration (USDOL/ETA), used under the CC BY 4.0 licence.
+"""
+
+
+def create_app(services: Services) -> FastAPI:
+    """Build the application around `services` (created by `lmis.bootstrap.build`)."""
+    app = FastAPI(
+        title="LMIS API",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(taxonomy.router)
+    api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
+    app.include_router(api)
+    app.include_router(portal.router)
+    app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
+    portal.install(app)
+    return app
+
+
+def health(services: ServicesDep) -> dict[str, str | bool | None]:
+    """Whether the database answers and its schema is at the newest migration."""
+    current, head = services.database_revision()
+    return {
+        "status": "ok" if current == head else "migrations pending",
+        "schema": current,
+        "newest_schema": head,
+        "version": __version__,
+    }

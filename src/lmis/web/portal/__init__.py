@@ -1,0 +1,1 @@
+"""The server-rendered portal: templates, translations and static files."""

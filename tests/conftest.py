@@ -1,0 +1,84 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when LMIS_TEST_DATABASE_URL is set), services, taxonomy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lmis.bootstrap import Services, build
+from lmis.config import Settings
+from lmis.shared.progress import SilentProgress
+from lmis.taxonomy.importing import import_shipped
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_TAXONOMY = ROOT / "tests" / "data" / "taxonomy"
+SHIPPED_TAXONOMY = ROOT / "data" / "taxonomy"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+PG_URL = os.environ.get("LMIS_TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    """Drop every table of the test database so each test starts from an empty schema."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to an empty database: a SQLite file, and PostgreSQL when LMIS_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lmis.db'}"
+    if not PG_URL:
+        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+def make_services(tmp_path: Path, database_url: str, taxonomy_dir: Path = SAMPLE_TAXONOMY) -> Services:
+    """Services on `database_url`, migrated, with `taxonomy_dir` as the shipped taxonomy."""
+    settings = Settings(
+        env="test", data_dir=tmp_path / "data", database_url=database_url, taxonomy_dir=taxonomy_dir
+    )
+    services = build(settings)
+    services.upgrade_database()
+    return services
+
+
+@pytest.fixture
+def services(tmp_path: Path, database_url: str) -> Iterator[Services]:
+    """Migrated, empty services on each test database."""
+    built = make_services(tmp_path, database_url)
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture
+def sample_services(services: Services) -> Services:
+    """Services with the small sample taxonomy (tests/data/taxonomy) imported."""
+    import_shipped(SAMPLE_TAXONOMY, uow=services.uow(), now=services.now, progress=SilentProgress())
+    return services
+
+
+@pytest.fixture(scope="session")
+def shipped_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """SQLite services with every shipped release imported (once per test session, ~10 s)."""
+    folder = tmp_path_factory.mktemp("shipped")
+    built = make_services(folder, f"sqlite:///{folder / 'lmis.db'}", SHIPPED_TAXONOMY)
+    import_shipped(SHIPPED_TAXONOMY, uow=built.uow(), now=built.now, progress=SilentProgress())
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, or a skip when this machine does not have it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not on this machine")
+    return SHARED_DATA
