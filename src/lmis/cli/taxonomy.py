@@ -63,9 +63,8 @@ def import_(
         )
     for outcome in outcomes:
         counts = ", ".join(f"{n} {part}" for part, n in outcome.counts.items() if n)
-        click.echo(
-            f"{outcome.release_id}: {'imported' if outcome.changed else 'unchanged'}{' (' + counts + ')' if counts and outcome.changed else ''}"
-        )
+        state = f"imported ({counts})" if outcome.changed else "unchanged"
+        click.echo(f"{outcome.release_id}: {state}")
         for warning in outcome.warnings:
             click.secho(f"  warning: {warning}", fg="yellow")
 
@@ -78,6 +77,5 @@ def releases() -> None:
     built = services()
     for info in list_releases(uow=built.uow()):
         flag = "current" if info.current else "       "
-        click.echo(
-            f"{flag}  {info.release.id:<40} {info.concept_count:>7} concepts {info.mapping_count:>6} mappings  {info.release.title}"
-        )
+        sizes = f"{info.concept_count:>7} concepts {info.mapping_count:>6} mappings"
+        click.echo(f"{flag}  {info.release.id:<40} {sizes}  {info.release.title}")

@@ -114,5 +114,5 @@ def _bare_suffix(path: Path) -> str:
 def _open_text(path: Path) -> io.TextIOWrapper:
     if not path.is_file():
         raise MalformedFile("no such file", path=str(path), line=0)
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115 - the wrapper closes it
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")

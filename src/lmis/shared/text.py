@@ -26,7 +26,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _strip_accent(char: str) -> str:
-    if ord(char) < 0xC0 or ord(char) > 0x24F and not 0x370 <= ord(char) <= 0x4FF:
+    if ord(char) < 0xC0 or (ord(char) > 0x24F and not 0x370 <= ord(char) <= 0x4FF):
         return char
     base = unicodedata.normalize("NFKD", char)
     return "".join(c for c in base if not unicodedata.combining(c))

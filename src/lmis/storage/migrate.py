@@ -35,7 +35,8 @@ def current_revision(engine: sa.Engine) -> str | None:
 def head_revision() -> str:
     """The newest revision this version of LMIS ships."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None, "the migrations folder has no revision"
+    if head is None:
+        raise RuntimeError("the migrations folder has no revision")
     return head
 
 

@@ -12,6 +12,7 @@ from lmis.shared.progress import Progress
 from lmis.shared.text import normalise
 from lmis.storage import tables as t
 from lmis.taxonomy.model import (
+    CodeMapping,
     Concept,
     ConceptKind,
     ConceptRecord,
@@ -19,7 +20,6 @@ from lmis.taxonomy.model import (
     Label,
     LabelHit,
     LabelType,
-    Mapping,
     MatchType,
     Rating,
     Release,
@@ -47,7 +47,7 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _ref(row: sa.Row[Any]) -> ConceptRef:
+def _ref(row: Any) -> ConceptRef:
     return ConceptRef(row.concept_id, row.code, row.scheme, row.label, row.release_id)
 
 
@@ -341,7 +341,7 @@ class SqlTaxonomyRepository:
             )
             found.extend(
                 StoredMapping(
-                    Mapping(r.from_scheme, r.from_code, r.to_scheme, r.to_code, MatchType(r.match), r.confidence),
+                    CodeMapping(r.from_scheme, r.from_code, r.to_scheme, r.to_code, MatchType(r.match), r.confidence),
                     r.release_id,
                 )
                 for r in self._db.execute(query)

@@ -31,7 +31,8 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        assert self._connection is not None and self._transaction is not None
+        if self._connection is None or self._transaction is None:
+            raise RuntimeError("the unit of work was not entered")
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         """Commit the open transaction and start a new one on the same connection."""
-        assert self._connection is not None and self._transaction is not None
+        if self._connection is None or self._transaction is None:
+            raise RuntimeError("commit outside the unit of work")
         self._transaction.commit()
         self._transaction = self._connection.begin()

@@ -1,1 +1,1 @@
-"""Occupation and skill classifications (ESCO, ISCO-08, O*NET-SOC, SOC, national schemes), their releases and crosswalks."""
+"""Occupation and skill classifications (ESCO, ISCO-08, O*NET-SOC, SOC, national schemes) and crosswalks."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from lmis.taxonomy.model import Mapping, MatchType
+from lmis.taxonomy.model import CodeMapping, MatchType
 
 Node = tuple[str, str]
 MAX_HOPS = 4
@@ -38,7 +38,7 @@ class Route:
     confidence: float
 
 
-Neighbours = Callable[[Collection[Node]], list[tuple[Mapping, str]]]
+Neighbours = Callable[[Collection[Node]], list[tuple[CodeMapping, str]]]
 
 
 def chain(start: Node, target_scheme: str, neighbours: Neighbours, max_hops: int = MAX_HOPS) -> list[Route]:
@@ -72,7 +72,7 @@ def chain(start: Node, target_scheme: str, neighbours: Neighbours, max_hops: int
     return sorted(found.values(), key=lambda r: (-r.confidence, len(r.steps), r.code))
 
 
-def _steps(mapping: Mapping, crosswalk: str) -> list[tuple[Node, Step]]:
+def _steps(mapping: CodeMapping, crosswalk: str) -> list[tuple[Node, Step]]:
     forward = Step(
         mapping.from_scheme,
         mapping.from_code,

@@ -174,7 +174,7 @@ class TechnologySkill:
 
 
 @dataclass(frozen=True, slots=True)
-class Mapping:
+class CodeMapping:
     """One row of a crosswalk: `from_code` in `from_scheme` corresponds to `to_code` in `to_scheme`."""
 
     from_scheme: str
@@ -183,6 +183,20 @@ class Mapping:
     to_code: str
     match: MatchType = MatchType.EXACT
     confidence: float = 1.0
+
+
+BUNDLE_PARTS = (
+    "concepts",
+    "labels",
+    "broader",
+    "occupation_skills",
+    "skill_links",
+    "collections",
+    "tasks",
+    "ratings",
+    "technology",
+    "mappings",
+)
 
 
 @dataclass(slots=True)
@@ -200,14 +214,11 @@ class ReleaseBundle:
     tasks: list[Task] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
     technology: list[TechnologySkill] = field(default_factory=list)
-    mappings: list[Mapping] = field(default_factory=list)
+    mappings: list[CodeMapping] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many records of each part the bundle holds."""
-        parts = (
-            "concepts labels broader occupation_skills skill_links collections tasks ratings technology mappings"
-        ).split()
-        return {part: len(getattr(self, part)) for part in parts}
+        return {part: len(getattr(self, part)) for part in BUNDLE_PARTS}
 
 
 @dataclass(frozen=True, slots=True)

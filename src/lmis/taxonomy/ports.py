@@ -10,12 +10,12 @@ from typing import Protocol
 
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import (
+    CodeMapping,
     ConceptKind,
     ConceptRecord,
     ConceptRef,
     Label,
     LabelHit,
-    Mapping,
     Rating,
     ReleaseBundle,
     ReleaseInfo,
@@ -30,7 +30,7 @@ from lmis.taxonomy.model import (
 class StoredMapping:
     """A crosswalk mapping with the release (crosswalk) it comes from."""
 
-    mapping: Mapping
+    mapping: CodeMapping
     crosswalk: str
 
 
@@ -139,7 +139,9 @@ class TaxonomyRepository(Protocol):
 class TaxonomyUnitOfWork(Protocol):
     """One transaction over the taxonomy; leaving without `commit` rolls back."""
 
-    taxonomy: TaxonomyRepository
+    @property
+    def taxonomy(self) -> TaxonomyRepository:
+        """The taxonomy repository on this unit of work's transaction."""
 
     def __enter__(self) -> TaxonomyUnitOfWork:
         """Begin the transaction."""

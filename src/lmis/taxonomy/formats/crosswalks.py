@@ -13,7 +13,7 @@ from pathlib import Path
 from lmis.shared.delimited import Row, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
-from lmis.taxonomy.model import Mapping, MatchType, Release, ReleaseBundle
+from lmis.taxonomy.model import CodeMapping, MatchType, Release, ReleaseBundle
 from lmis.taxonomy.schemes import ESCO_OCCUPATION, ISCO_08, ONET_SOC_2010, ONET_SOC_2019, SOC_2010, SOC_2018
 
 _ONET = "O*NET Resource Center, USDOL/ETA"
@@ -167,7 +167,7 @@ def _read_known(path: Path, fmt: CrosswalkFormat) -> ReleaseBundle:
             continue
         seen.add(pair)
         match, confidence = fmt.read_match(row)
-        bundle.mappings.append(Mapping(fmt.from_scheme, pair[0], fmt.to_scheme, pair[1], match, confidence))
+        bundle.mappings.append(CodeMapping(fmt.from_scheme, pair[0], fmt.to_scheme, pair[1], match, confidence))
     return bundle
 
 
@@ -190,5 +190,5 @@ def _read_generic(path: Path, name: str | None) -> ReleaseBundle:
         if not 0 <= confidence <= 1:
             raise row.error("confidence must be between 0 and 1", "confidence")
         codes = [row.require(column) for column in _GENERIC]
-        bundle.mappings.append(Mapping(codes[0], codes[1], codes[2], codes[3], match, confidence))
+        bundle.mappings.append(CodeMapping(codes[0], codes[1], codes[2], codes[3], match, confidence))
     return bundle

@@ -17,12 +17,12 @@ from lmis.shared.progress import Progress
 from lmis.taxonomy.model import (
     AttributeValue,
     Broader,
+    CodeMapping,
     CollectionMember,
     Concept,
     ConceptKind,
     Label,
     LabelType,
-    Mapping,
     OccupationSkill,
     Release,
     ReleaseBundle,
@@ -125,14 +125,14 @@ def _occupation(row: Row, uri: str, language: str) -> Concept:
     isco = row.get("iscoGroup")
     if isco and not isco.isdigit():
         raise row.error(f"ISCO group {isco!r} is not a number", "iscoGroup")
-    attributes = {"isco_group": isco} if isco else {}
+    attributes: dict[str, AttributeValue] = {"isco_group": isco} if isco else {}
     if regulated := row.get("regulatedProfessionNote").rsplit("/", 1)[-1]:
         attributes["regulated"] = regulated
     return _concept(row, ESCO_OCCUPATION.code, row.get("code") or uri, ConceptKind.OCCUPATION, language, attributes)
 
 
 def _skill(row: Row, uri: str, language: str) -> Concept:
-    attributes = {
+    attributes: dict[str, AttributeValue] = {
         key: value
         for key, value in (("skill_type", row.get("skillType")), ("reuse_level", row.get("reuseLevel")))
         if value
@@ -171,7 +171,7 @@ def _read_occupations(folder: Path, languages: list[str], bundle: ReleaseBundle)
     _required(folder, f"occupations_{languages[0]}.csv")
     _read_pillar(folder, "occupations", languages, bundle, _occupation)
     bundle.mappings.extend(
-        Mapping(ESCO_OCCUPATION.code, str(c.uri), ISCO_08.code, str(c.attributes["isco_group"]))
+        CodeMapping(ESCO_OCCUPATION.code, str(c.uri), ISCO_08.code, str(c.attributes["isco_group"]))
         for c in bundle.concepts
         if "isco_group" in c.attributes
     )
@@ -216,11 +216,11 @@ def _read_relations(folder: Path, bundle: ReleaseBundle) -> None:
                 _relevance(row, "relationType"),
             )
         )
-    path = find_file(folder, "skillSkillRelations.csv")
-    if path is None:
+    links = find_file(folder, "skillSkillRelations.csv")
+    if links is None:
         return
     columns = ("originalSkillUri", "relationType", "relatedSkillUri")
-    for row in read_rows(path, required=columns):
+    for row in read_rows(links, required=columns):
         bundle.skill_links.append(
             SkillLink(
                 concept_id(ESCO_SKILL.code, row.require("originalSkillUri")),

@@ -1,4 +1,4 @@
-"""Reader of the ISCO-08 structure (ILO `struct08` as CSV), with ESCO's ISCO group labels and descriptions when present."""
+"""Reader of the ISCO-08 structure (ILO `struct08` as CSV), with ESCO's ISCO group labels and descriptions."""
 
 from __future__ import annotations
 

@@ -15,11 +15,11 @@ from lmis.shared.delimited import Row, read_rows
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import (
     Broader,
+    CodeMapping,
     Concept,
     ConceptKind,
     Label,
     LabelType,
-    Mapping,
     MatchType,
     Release,
     ReleaseBundle,
@@ -83,7 +83,7 @@ def read_national(path: Path, scheme: NationalScheme, progress: Progress) -> Rel
         if entry.parent:
             bundle.broader.append(Broader(cid, concept_id(scheme.code, entry.parent)))
         bundle.mappings.extend(
-            Mapping(scheme.code, code, ISCO_08.code, isco, MatchType.CLOSE, 1.0) for isco in sorted(entry.isco)
+            CodeMapping(scheme.code, code, ISCO_08.code, isco, MatchType.CLOSE, 1.0) for isco in sorted(entry.isco)
         )
     progress.advance()
     return bundle

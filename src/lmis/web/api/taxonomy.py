@@ -58,7 +58,7 @@ def find_occupations(
     q: Text = "",
     code: Code = "",
     scheme: Schemes = [],
-    language: Language = None,  # noqa: B006
+    language: Language = None,
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> SearchOut:
@@ -71,7 +71,7 @@ def find_occupations(
 def get_occupation(
     concept_id: str,
     uow: UowDep,
-    crosswalk_to: CrosswalkTo = ["isco-08", "esco-occupation", "onet-soc-2019"],  # noqa: B006
+    crosswalk_to: CrosswalkTo = ["isco-08", "esco-occupation", "onet-soc-2019"],
 ) -> OccupationOut:
     """The occupation with its ISCO path, essential and optional skills and crosswalked codes."""
     view = services.get_occupation(concept_id, uow=uow, crosswalk_to=crosswalk_to)
@@ -106,7 +106,7 @@ def find_skills(
     q: Text = "",
     code: Code = "",
     scheme: Schemes = [],
-    language: Language = None,  # noqa: B006
+    language: Language = None,
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> SearchOut:

@@ -1,0 +1,1 @@
+"""Tests through the services on real SQLite and PostgreSQL databases."""
