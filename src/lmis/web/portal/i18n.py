@@ -33,11 +33,26 @@ class Catalogs:
             if candidate in LANGUAGES:
                 return candidate
         if accept_language:
-            preferred = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
-            chosen = negotiate_locale(preferred, list(LANGUAGES), sep="_")
+            chosen = negotiate_locale(_by_preference(accept_language), list(LANGUAGES), sep="_")
             if chosen:
                 return chosen.split("_")[0]
         return self.default
+
+
+def _by_preference(accept_language: str) -> list[str]:
+    """Locales of an Accept-Language header, highest q-value first; q=0 means "not this one" (RFC 9110)."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if name and quality > 0:
+            weighted.append((-quality, position, name.strip().replace("-", "_")))
+    return [name for _q, _position, name in sorted(weighted)]
 
 
 def load_catalogs(default: str) -> Catalogs:
