@@ -97,6 +97,9 @@ class SqlTaxonomyRepository:
             for chunk in _chunks(values, _CHUNK):
                 self._db.execute(table.insert(), list(chunk))
                 progress.advance(len(chunk))
+        for table in (t.taxonomy_label, t.taxonomy_concept):
+            # Fresh statistics after a bulk load, so both planners pick the label and code indexes.
+            self._db.execute(sa.text(f"ANALYZE {table.name}"))
 
     def _supersede(self, schemes: set[str]) -> None:
         if not schemes:

@@ -10,6 +10,9 @@ from lmis.taxonomy.model import CodeMapping, MatchType
 Node = tuple[str, str]
 MAX_HOPS = 4
 _PARTIAL_PENALTY = 0.9  # a partial correspondence loses some confidence at every hop
+# Every hop after the first loses a little confidence too: a route up to a broader code and
+# back down (O*NET 29-1141.00 -> SOC 29-1141 -> O*NET 29-1141.03) must rank below a direct one.
+_HOP_DECAY = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,8 @@ def chain(start: Node, target_scheme: str, neighbours: Neighbours, max_hops: int
 
     Breadth-first over mappings in both directions, never entering a scheme twice on one
     route, so the first routes found are the shortest; among equally short routes the one
-    with the higher confidence wins. Results: highest confidence first, then fewest hops,
+    with the higher confidence wins. A route's confidence is the product of its mappings'
+    confidences (partial matches count 0.9), times 0.9 for every hop after the first. Results: highest confidence first, then fewest hops,
     then code.
     """
     routes: dict[Node, Route] = {start: Route(start[1], (), 1.0)}
@@ -61,7 +65,9 @@ def chain(start: Node, target_scheme: str, neighbours: Neighbours, max_hops: int
                 route = routes.get((step.from_scheme, step.from_code))
                 if route is None or node in routes or _visits(route, node[0]) or node[0] == start[0]:
                     continue
-                candidate = Route(node[1], (*route.steps, step), round(route.confidence * _weight(step), 4))
+                decay = _HOP_DECAY if route.steps else 1.0
+                confidence = round(route.confidence * _weight(step) * decay, 4)
+                candidate = Route(node[1], (*route.steps, step), confidence)
                 if node not in reached or candidate.confidence > reached[node].confidence:
                     reached[node] = candidate
         routes.update(reached)
