@@ -43,9 +43,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def make_services(tmp_path: Path, database_url: str, taxonomy_dir: Path = SAMPLE_TAXONOMY) -> Services:
     """Services on `database_url`, migrated, with `taxonomy_dir` as the shipped taxonomy."""
-    settings = Settings(
-        env="test", data_dir=tmp_path / "data", database_url=database_url, taxonomy_dir=taxonomy_dir
-    )
+    settings = Settings(env="test", data_dir=tmp_path / "data", database_url=database_url, taxonomy_dir=taxonomy_dir)
     services = build(settings)
     services.upgrade_database()
     return services

@@ -31,7 +31,7 @@ def test_a_gzipped_csv_reads_like_the_plain_one(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["Occupation Data.txt", "table.tsv", "table.txt.gz"])
 def test_txt_and_tsv_files_are_split_on_tabs(tmp_path: Path, name: str) -> None:
-    data = 'O*NET-SOC Code\tTitle\n29-1141.00\tRegistered Nurses, "RN"\n'.encode()
+    data = b'O*NET-SOC Code\tTitle\n29-1141.00\tRegistered Nurses, "RN"\n'
     path = tmp_path / name
     path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     (row,) = read_rows(path)

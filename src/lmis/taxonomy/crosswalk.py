@@ -50,8 +50,8 @@ def chain(start: Node, target_scheme: str, neighbours: Neighbours, max_hops: int
     Breadth-first over mappings in both directions, never entering a scheme twice on one
     route, so the first routes found are the shortest; among equally short routes the one
     with the higher confidence wins. A route's confidence is the product of its mappings'
-    confidences (partial matches count 0.9), times 0.9 for every hop after the first. Results: highest confidence first, then fewest hops,
-    then code.
+    confidences (partial matches count 0.9), times 0.9 for every hop after the first.
+    Results: highest confidence first, then fewest hops, then code.
     """
     routes: dict[Node, Route] = {start: Route(start[1], (), 1.0)}
     frontier = [start]
