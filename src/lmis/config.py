@@ -16,8 +16,10 @@ def _default_data_dir() -> Path:
 
 
 def _shipped_taxonomy_dir() -> Path:
-    """`data/taxonomy` of the source tree (editable installs and checkouts)."""
-    return Path(__file__).resolve().parents[2] / "data" / "taxonomy"
+    """The taxonomy shipped with LMIS: inside an installed wheel, else `data/taxonomy` of the checkout."""
+    package = Path(__file__).resolve().parent
+    in_wheel = package / "_shipped" / "taxonomy"
+    return in_wheel if in_wheel.is_dir() else package.parents[1] / "data" / "taxonomy"
 
 
 class Settings(BaseSettings):
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LMIS_", extra="ignore")
 
     env: Literal["development", "production", "test"] = Field(
-        "development", description="Deployment kind; production refuses unsafe defaults."
+        "development", description="Deployment kind: development, production or test."
     )
     data_dir: Path = Field(
         default_factory=_default_data_dir,

@@ -40,10 +40,18 @@ def label_score(query: str, label: str, label_type: LabelType) -> float:
 
 
 def rank(query: str, hits: list[LabelHit]) -> list[Match]:
-    """One match per concept (its best label), best first; ties go by label then id."""
+    """One match per concept (its best label), best first; ties go by label then id.
+
+    A concept whose own name holds the query's words gains up to 0.1 (below an exact
+    preferred label): "nurse" ranks "specialist nurse" above "nanny" (alias "dry nurse").
+    """
+    words = normalise(query).split()
     best: dict[str, Match] = {}
     for hit in hits:
         score = label_score(query, hit.text, hit.label_type)
+        if score < 1.0 and words:
+            own = normalise(hit.concept.label).split()
+            score = round(min(score + 0.1 * sum(w in own for w in words) / len(words), 0.99), 4)
         known = best.get(hit.concept.id)
         if known is None or score > known.score:
             best[hit.concept.id] = Match(hit.concept, score, hit.text, hit.language, hit.label_type)
