@@ -36,6 +36,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'lmis.db'}"
     if not PG_URL:
+        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
+            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
         pytest.skip("LMIS_TEST_DATABASE_URL is not set")
     _reset_postgres(PG_URL)
     return PG_URL

@@ -102,11 +102,6 @@ def test_bytes_that_are_not_utf8_raise_malformed_file(tmp_path: Path) -> None:
     assert "UTF-8" in caught.value.detail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read_rows reports a non-UTF-8 byte at the line where the decoder's 8 KiB chunk starts "
-    "(line 1 for small files), not at the line holding the byte",
-)
 def test_bytes_that_are_not_utf8_are_reported_at_their_own_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"code,title\n1,Nurse\n2,Welder\n3,Infirmi\xe8re\n")

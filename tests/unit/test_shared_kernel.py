@@ -72,6 +72,15 @@ def test_normalising_keeps_cjk_ideographs() -> None:
     assert normalise("看護師") == "看護師"
 
 
+@pytest.mark.parametrize("word", ["नर्स", "พยาบาลวิชาชีพ", "İnşaat"])
+def test_normalising_keeps_a_word_with_combining_marks_in_one_piece(word: str) -> None:
+    assert len(tokens(word)) == 1
+
+
+def test_a_turkish_capital_dotted_i_matches_a_plain_i() -> None:
+    assert normalise("İnşaat mühendisi") == normalise("insaat muhendisi")
+
+
 def test_normalising_turns_punctuation_into_single_spaces() -> None:
     assert normalise("nurse/midwife -- (general care)!") == "nurse midwife general care"
 

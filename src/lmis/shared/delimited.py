@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lmis.shared.errors import MalformedFile
 
@@ -47,23 +48,22 @@ def find_file(folder: Path, stem: str) -> Path | None:
     return None
 
 
+def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
+    """The column names of `path`; raises `MalformedFile` for an empty or undecodable file."""
+    with _open_lines(path) as lines:
+        return _header(csv.reader(lines, **_dialect(path, delimiter)), path)
+
+
 def read_rows(path: Path, *, required: Iterable[str] = (), delimiter: str | None = None) -> Iterator[Row]:
     """Yield the records of `path` as `Row`s, checking the header first.
 
     The delimiter is a tab for `.txt`/`.tsv` files and a comma otherwise unless given.
     Raises `MalformedFile` naming the file and line when a required column is missing,
-    a record has more fields than the header, or the bytes are not UTF-8.
+    a record has more fields than the header, or the bytes of a line are not UTF-8.
     """
-    csv.field_size_limit(_FIELD_LIMIT)
-    sep = delimiter or ("\t" if _bare_suffix(path) in {".txt", ".tsv"} else ",")
-    with _open_text(path) as stream:
-        reader = csv.reader(stream, delimiter=sep, quoting=csv.QUOTE_NONE if sep == "\t" else 0)
-        try:
-            header = [name.strip().lstrip("\ufeff") for name in next(reader)]
-        except StopIteration:
-            raise MalformedFile("the file is empty", path=str(path), line=1) from None
-        except UnicodeDecodeError as error:
-            raise MalformedFile(f"not UTF-8 text ({error.reason})", path=str(path), line=1) from None
+    with _open_lines(path) as lines:
+        reader = csv.reader(lines, **_dialect(path, delimiter))
+        header = _header(reader, path)
         missing = [name for name in required if name not in header]
         if missing:
             raise MalformedFile(
@@ -74,6 +74,32 @@ def read_rows(path: Path, *, required: Iterable[str] = (), delimiter: str | None
         yield from _records(reader, header, str(path))
 
 
+class UniqueKeys:
+    """Remembers where each key of a file was first seen, to reject a key listed twice."""
+
+    def __init__(self) -> None:
+        self._first_line: dict[str, int] = {}
+
+    def check(self, row: Row, key: str, column: str) -> None:
+        """Raise `MalformedFile` at `row` when `key` was already seen in the file."""
+        first = self._first_line.setdefault(key, row.line)
+        if first != row.line:
+            raise row.error(f"{key!r} is listed twice (first on line {first})", column)
+
+
+def _dialect(path: Path, delimiter: str | None) -> dict[str, Any]:
+    csv.field_size_limit(_FIELD_LIMIT)
+    sep = delimiter or ("\t" if _bare_suffix(path) in {".txt", ".tsv"} else ",")
+    return {"delimiter": sep, "quoting": csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL}
+
+
+def _header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    try:
+        return [name.strip().lstrip("\ufeff") for name in next(reader)]
+    except StopIteration:
+        raise MalformedFile("the file is empty", path=str(path), line=1) from None
+
+
 def _records(reader: Iterator[list[str]], header: list[str], path: str) -> Iterator[Row]:
     line = 2
     while True:
@@ -81,7 +107,7 @@ def _records(reader: Iterator[list[str]], header: list[str], path: str) -> Itera
             fields = next(reader)
         except StopIteration:
             return
-        except (UnicodeDecodeError, csv.Error) as error:
+        except csv.Error as error:
             raise MalformedFile(f"unreadable record ({error})", path=path, line=line) from None
         start, line = line, reader.line_num + 1  # type: ignore[attr-defined]
         if not fields or fields == [""]:
@@ -111,8 +137,19 @@ def _bare_suffix(path: Path) -> str:
     return Path(path.stem).suffix if path.suffix == ".gz" else path.suffix
 
 
-def _open_text(path: Path) -> io.TextIOWrapper:
+@contextmanager
+def _open_lines(path: Path) -> Iterator[Iterator[str]]:
+    """The decoded lines of `path` (gzipped or plain), decoded one line at a time so that a
+    byte that is not UTF-8 is reported on its own line."""
     if not path.is_file():
         raise MalformedFile("no such file", path=str(path), line=0)
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115 - the wrapper closes it
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as raw:
+        yield _decoded(raw, str(path))
+
+
+def _decoded(raw: Iterable[bytes], path: str) -> Iterator[str]:
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise MalformedFile(f"not UTF-8 text ({error.reason})", path=path, line=number) from None

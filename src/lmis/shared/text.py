@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_LAST_ACCENTED_BLOCK = 0x4FF  # Latin, Greek and Cyrillic letters end here
 
 
 def normalise(text: str) -> str:
     """Fold `text` for matching: NFKC, case-folded, accents removed, punctuation to spaces.
 
-    Hangul and other scripts keep their letters (NFKD would split Hangul syllables into
-    jamo, so accents are stripped only from characters that decompose to Latin, Greek or
-    Cyrillic bases).
+    Accents are removed only from Latin, Greek and Cyrillic letters ("infirmière" ->
+    "infirmiere", Turkish "İnşaat" -> "insaat"); combining marks of other scripts are part of
+    their letters and stay (Devanagari "नर्स", Thai "พยาบาล" remain one word each). Hangul
+    syllables come out as they went in.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    stripped = "".join(_strip_accent(char) for char in folded)
-    return " ".join(_NON_WORD.sub(" ", stripped).split())
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    kept: list[str] = []
+    base = ""
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            if base and ord(base) <= _LAST_ACCENTED_BLOCK:
+                continue
+            kept.append(char)
+        elif category[0] in "LN":
+            kept.append(char)
+            base = char
+        else:
+            kept.append(" ")
+            base = ""
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
 
 
 def tokens(text: str) -> list[str]:
     """Split normalised `text` into word tokens."""
     return normalise(text).split()
-
-
-def _strip_accent(char: str) -> str:
-    if ord(char) < 0xC0 or (ord(char) > 0x24F and not 0x370 <= ord(char) <= 0x4FF):
-        return char
-    base = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in base if not unicodedata.combining(c))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,7 +121,7 @@ class SqlTaxonomyRepository:
         return [
             ReleaseInfo(
                 Release(r.id, r.family, r.version, r.title, r.publisher, r.licence, r.source),
-                r.imported_at,
+                _aware(r.imported_at),
                 r.fingerprint,
                 r.current,
                 r.concept_count,
@@ -396,6 +396,11 @@ def _release_values(release: Release) -> dict[str, str]:
         "licence": release.licence,
         "source": release.source,
     }
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns stored times without their zone; every time LMIS stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _record(row: sa.Row[Any]) -> ConceptRecord:

@@ -31,12 +31,17 @@ def label_score(query: str, label: str, label_type: LabelType) -> float:
     if q == text:
         return weight
     words, label_words = q.split(), text.split()
-    whole = sum(1 for w in words if w in label_words) / len(words)
+    whole = sum(1 for w in words if _same_word(w, label_words)) / len(words)
     prefix = sum(1 for w in words if any(lw.startswith(w) for lw in label_words)) / len(words)
     closeness = fuzz.ratio(q, text) / 100
     leading = 0.05 if label_words[: len(words)] == words else 0.0
     base = 0.45 * whole + 0.15 * prefix + 0.3 * closeness + leading
     return round(weight * min(base, 0.95), 4)
+
+
+def _same_word(word: str, label_words: list[str]) -> bool:
+    """`word` is one of `label_words`, also as a plural ("nurse" in "registered nurses")."""
+    return any(lw in (word, f"{word}s", f"{word}es") for lw in label_words)
 
 
 def rank(query: str, hits: list[LabelHit]) -> list[Match]:
@@ -51,7 +56,7 @@ def rank(query: str, hits: list[LabelHit]) -> list[Match]:
         score = label_score(query, hit.text, hit.label_type)
         if score < 1.0 and words:
             own = normalise(hit.concept.label).split()
-            score = round(min(score + 0.1 * sum(w in own for w in words) / len(words), 0.99), 4)
+            score = round(min(score + 0.1 * sum(_same_word(w, own) for w in words) / len(words), 0.99), 4)
         known = best.get(hit.concept.id)
         if known is None or score > known.score:
             best[hit.concept.id] = Match(hit.concept, score, hit.text, hit.language, hit.label_type)

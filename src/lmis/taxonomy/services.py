@@ -227,7 +227,11 @@ def _spellings(
 
 
 def _resolve_schemes(asked: Collection[str], repository: TaxonomyRepository) -> list[str]:
-    """Scheme codes for a search; none asked means the default families, `all` means every scheme."""
+    """Scheme codes for a search; `all` means every scheme (an empty list to the repository).
+
+    None asked means the schemes of the default families; a deployment that stores none of
+    them (say, O*NET alone) searches everything it has rather than nothing.
+    """
     stored = repository.schemes()
     known = {s.code for s in stored}
     if not asked:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmis.shared.delimited import Row, read_rows
+from lmis.shared.delimited import Row, read_header, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import CodeMapping, MatchType, Release, ReleaseBundle
@@ -131,7 +131,7 @@ def read_crosswalk(path: Path, name: str | None, progress: Progress) -> ReleaseB
     `name` names the release of a generic file (required for it; published tables have
     their own). Raises `MalformedFile` for an unknown header or a bad row.
     """
-    header = set(next(read_rows(path)).values) if path.stat().st_size else set()
+    header = set(read_header(path))
     known = next((f for f in FORMATS if {f.from_column, f.to_column} <= header), None)
     progress.begin(f"Reading crosswalk {path.name}", 1)
     if known is not None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from lmis.shared.delimited import Row, find_file, read_rows
+from lmis.shared.delimited import Row, UniqueKeys, find_file, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import (
@@ -114,7 +114,9 @@ def _read_pillar(folder: Path, stem: str, languages: list[str], bundle: ReleaseB
         path = find_file(folder, f"{stem}_{language}.csv")
         if path is None:
             continue
+        unique = UniqueKeys()
         for row in read_rows(path, required=("conceptUri", "preferredLabel")):
+            unique.check(row, row.require("conceptUri"), "conceptUri")
             concept = make(row, row.require("conceptUri"), language)
             if language == languages[0]:
                 bundle.concepts.append(concept)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lmis.shared.delimited import find_file, read_rows
+from lmis.shared.delimited import UniqueKeys, find_file, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import Broader, Concept, ConceptKind, Label, LabelType, Release, ReleaseBundle
@@ -38,8 +38,10 @@ def read_isco(folder: Path, progress: Progress) -> ReleaseBundle:
         ),
         schemes=[ISCO_08],
     )
+    unique = UniqueKeys()
     for row in read_rows(structure, required=("isco_code", "title")):
         code = row.require("isco_code")
+        unique.check(row, code, "isco_code")
         if not (code.isdigit() and 1 <= len(code) <= 4):
             raise row.error(f"{code!r} is not a 1- to 4-digit ISCO-08 code", "isco_code")
         cid = isco_id(code)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from lmis.shared.delimited import Row, find_file, read_rows
+from lmis.shared.delimited import Row, UniqueKeys, find_file, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import (
@@ -96,8 +96,10 @@ def _read_occupations(folder: Path, bundle: ReleaseBundle) -> set[str]:
     if path is None:
         raise MalformedFile("Occupation Data.txt (or .gz) is missing", path=str(folder), line=0)
     codes: set[str] = set()
+    unique = UniqueKeys()
     for row in read_rows(path, required=(_CODE, "Title", "Description")):
         code = row.require(_CODE)
+        unique.check(row, code, _CODE)
         if not _CODE_PATTERN.match(code):
             raise row.error(f"{code!r} is not an O*NET-SOC code (NN-NNNN.NN)", _CODE)
         cid = concept_id(ONET_SOC_2019.code, code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmis.shared.delimited import Row, read_rows
+from lmis.shared.delimited import Row, UniqueKeys, read_header, read_rows
 from lmis.shared.errors import MalformedFile
 from lmis.shared.progress import Progress
 from lmis.taxonomy.model import Broader, Concept, ConceptKind, Label, LabelType, Release, ReleaseBundle
@@ -30,7 +30,7 @@ def read_soc(path: Path, progress: Progress) -> ReleaseBundle:
     at a higher level. Rows for O*NET-SOC detail codes (SOC 2018 file) are skipped: those
     occupations come from the O*NET release.
     """
-    header = next(read_rows(path)).values.keys() if path.stat().st_size else []
+    header = read_header(path)
     scheme = next((s for s, (levels, _) in _LAYOUTS.items() if levels[0] in header), None)
     if scheme is None:
         raise MalformedFile(
@@ -54,11 +54,13 @@ def read_soc(path: Path, progress: Progress) -> ReleaseBundle:
     )
     progress.begin(f"Reading SOC {year}", 1)
     parents: list[str | None] = [None] * len(levels)
+    unique = UniqueKeys()
     for row in read_rows(path, required=(*levels, title_column)):
         filled = [(depth, row.get(column)) for depth, column in enumerate(levels) if row.get(column)]
         if not filled:
             continue  # an O*NET-SOC detail row of the 2018 listing
         depth, code = _single_level(row, filled)
+        unique.check(row, code, levels[depth])
         cid = concept_id(scheme, code)
         kind = ConceptKind.OCCUPATION if depth == len(levels) - 1 else ConceptKind.OCCUPATION_GROUP
         title = row.require(title_column)
