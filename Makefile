@@ -54,8 +54,9 @@ typecheck: $(VENV)/.installed-test ## mypy --strict on src/
 imports: $(VENV)/.installed-test ## Check the layering contracts (import-linter)
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.installed-test ## Run the benchmarks (not tests): taxonomy import time
-	$(BIN)/python bench/taxonomy_import.py
+bench: $(VENV)/.installed-test ## Run the benchmarks (not tests): taxonomy import and look-up times
+	$(BIN)/python -m bench.taxonomy_import
+	$(BIN)/python -m bench.taxonomy_search
 
 i18n-extract: $(VENV)/.installed-test ## Extract portal strings into messages.pot
 	$(BIN)/pybabel extract -F babel.cfg -o src/lmis/web/portal/locales/messages.pot src/lmis/web/portal/templates

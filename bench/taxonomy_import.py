@@ -4,7 +4,7 @@ Target (foundation issue): under 60 s on SQLite on a 2-core machine. Each run st
 empty database. The baseline in the same run is parsing alone (no database), so the table shows
 how much of the time storage takes. With --pg-url (or LMIS_BENCH_PG_URL) PostgreSQL runs too.
 
-    python bench/taxonomy_import.py [--runs 3] [--pg-url postgresql+psycopg://postgres@127.0.0.1/lmis_bench]
+    python -m bench.taxonomy_import [--runs 3] [--pg-url postgresql+psycopg://postgres@127.0.0.1/lmis_bench]
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import os
 import platform
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.measure import p95, timed
 from lmis.bootstrap import build
 from lmis.config import Settings
 from lmis.shared.progress import SilentProgress
@@ -75,20 +75,6 @@ def fresh_postgres(url: str) -> Callable[[Path], str]:
     return reset
 
 
-def measure(run: Callable[[], None], runs: int) -> list[float]:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - start)
-    return timings
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -100,7 +86,7 @@ def main() -> None:
     }
     if args.pg_url:
         cases["import into PostgreSQL"] = import_into(fresh_postgres(args.pg_url))
-    rows = {name: measure(run, args.runs) for name, run in cases.items()}
+    rows = {name: timed(run, args.runs) for name, run in cases.items()}
     baseline = statistics.median(rows["parse only (baseline)"])
     print(f"{'case':<26} {'median s':>9} {'p95 s':>8} {'x parse':>8}  runs={args.runs}")
     for name, timings in rows.items():

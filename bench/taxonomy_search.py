@@ -4,7 +4,7 @@ Reports median and p95 latency per query kind. The baseline in the same run is a
 LIKE over the label table (no ranking), so the table shows what ranking and ISCO enrichment
 cost. Run after `make init` (it reads the database of LMIS_DATA_DIR / LMIS_DATABASE_URL).
 
-    python bench/taxonomy_search.py [--repeat 5]
+    python -m bench.taxonomy_search [--repeat 5]
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.measure import p95, timed
 from lmis.bootstrap import build
 from lmis.config import load_settings
 from lmis.shared.text import normalise
@@ -50,20 +50,6 @@ SKILLS = ["python", "customer service", "teamwork", "forklift", "welding", "acco
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def timed(run: Callable[[], object], repeat: int) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -80,18 +66,22 @@ def main() -> None:
 
     cases: dict[str, list[float]] = {"bare SQL LIKE (baseline)": [], "find_occupations": [], "find_skills": []}
     for text in QUERIES:
-        cases["bare SQL LIKE (baseline)"] += timed(bare_like(text), args.repeat)
+        cases["bare SQL LIKE (baseline)"] += timed(bare_like(text), args.repeat, scale=1000)
         query = ConceptQuery(text)
         cases["find_occupations"] += timed(
-            lambda q=query: services.find_occupations(q, cursor=None, limit=20, uow=built.uow()), args.repeat
+            lambda q=query: services.find_occupations(q, cursor=None, limit=20, uow=built.uow()),
+            args.repeat,
+            scale=1000,
         )
     for text in SKILLS:
         query = ConceptQuery(text)
         cases["find_skills"] += timed(
-            lambda q=query: services.find_skills(q, cursor=None, limit=20, uow=built.uow()), args.repeat
+            lambda q=query: services.find_skills(q, cursor=None, limit=20, uow=built.uow()), args.repeat, scale=1000
         )
     cases["crosswalk 29-1141.00 -> isco-08"] = timed(
-        lambda: services.crosswalk("29-1141.00", "onet-soc-2019", "isco-08", uow=built.uow()), args.repeat * 10
+        lambda: services.crosswalk("29-1141.00", "onet-soc-2019", "isco-08", uow=built.uow()),
+        args.repeat * 10,
+        scale=1000,
     )
     baseline = statistics.median(cases["bare SQL LIKE (baseline)"])
     url = built.settings.resolved_database_url().split("@")[-1]

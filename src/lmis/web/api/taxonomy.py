@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from lmis.shared.paging import MAX_PAGE_SIZE
 from lmis.taxonomy import services
@@ -52,18 +52,16 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 
 CrosswalkTo = Annotated[list[str], Query(description="Schemes to give the occupation's codes in (repeatable).")]
 
 
+def _concept_query(q: Text = "", code: Code = "", scheme: Schemes = [], language: Language = None) -> ConceptQuery:
+    return ConceptQuery(q, code, tuple(scheme), language)
+
+
+QueryDep = Annotated[ConceptQuery, Depends(_concept_query)]
+
+
 @router.get("/occupations", response_model=SearchOut, summary="Find occupations by text or code")
-def find_occupations(
-    uow: UowDep,
-    q: Text = "",
-    code: Code = "",
-    scheme: Schemes = [],
-    language: Language = None,
-    cursor: Cursor = None,
-    limit: Limit = 20,
-) -> SearchOut:
+def find_occupations(uow: UowDep, query: QueryDep, cursor: Cursor = None, limit: Limit = 20) -> SearchOut:
     """Occupations whose labels contain every word of `q` (or whose code is `code`), best first."""
-    query = ConceptQuery(q, code, tuple(scheme), language)
     return _search_out(services.find_occupations(query, cursor=cursor, limit=limit, uow=uow))
 
 
@@ -101,17 +99,8 @@ def get_occupation(
 
 
 @router.get("/skills", response_model=SearchOut, summary="Find skills by text or URI")
-def find_skills(
-    uow: UowDep,
-    q: Text = "",
-    code: Code = "",
-    scheme: Schemes = [],
-    language: Language = None,
-    cursor: Cursor = None,
-    limit: Limit = 20,
-) -> SearchOut:
+def find_skills(uow: UowDep, query: QueryDep, cursor: Cursor = None, limit: Limit = 20) -> SearchOut:
     """ESCO skills, knowledge and skill groups whose labels contain every word of `q`."""
-    query = ConceptQuery(q, code, tuple(scheme), language)
     return _search_out(services.find_skills(query, cursor=cursor, limit=limit, uow=uow))
 
 
