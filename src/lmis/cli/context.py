@@ -21,9 +21,14 @@ def services() -> Services:
 class RichProgress:
     """A `lmis.shared.progress.Progress` that draws one bar per phase on stderr."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, enabled: bool = True) -> None:
         self._bars = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=False,
+            disable=not enabled,
         )
         self._task: TaskID | None = None
 
@@ -36,7 +41,7 @@ class RichProgress:
 
     def begin(self, label: str, total: int) -> None:
         """Start a new bar for the phase."""
-        self._task = self._bars.add_task(label, total=max(total, 1))
+        self._task = self._bars.add_task(label, total=total or None)
 
     def advance(self, amount: int = 1) -> None:
         """Move the current bar."""

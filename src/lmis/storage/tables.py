@@ -190,3 +190,128 @@ RELEASE_CONTENT = (
     onet_technology,
     taxonomy_mapping,
 )
+
+# -- jobs and ingestion ------------------------------------------------------------------------
+
+employer = sa.Table(
+    "employer",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("normalised_name", sa.Text, nullable=False),
+    sa.Column("registration_id", sa.String(64), nullable=False),
+    sa.Column("industry", sa.Text, nullable=False),
+    sa.Column("size", sa.String(32), nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Index(None, "normalised_name"),
+)
+
+posting = sa.Table(
+    "posting",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("external_id", sa.String(200), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description_html", sa.Text, nullable=False),
+    sa.Column("description_text", sa.Text, nullable=False),
+    sa.Column("employer_id", sa.String(16), sa.ForeignKey("employer.id")),
+    sa.Column("street", sa.Text, nullable=False),
+    sa.Column("locality", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("postal_code", sa.String(32), nullable=False),
+    sa.Column("country", sa.String(64), nullable=False),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("employment_types", sa.JSON, nullable=False),
+    sa.Column("working_hours", sa.Text, nullable=False),
+    sa.Column("salary_currency", sa.String(3)),
+    sa.Column("salary_min", sa.Float),
+    sa.Column("salary_max", sa.Float),
+    sa.Column("salary_unit", sa.String(8)),
+    sa.Column("salary_text", sa.Text, nullable=False),
+    sa.Column("education", sa.Text, nullable=False),
+    sa.Column("experience_months", sa.Integer),
+    sa.Column("openings", sa.Integer),
+    sa.Column("valid_through", sa.DateTime(timezone=True)),
+    sa.Column("date_posted", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("language", sa.String(35), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("retrieved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("licence", sa.Text, nullable=False),
+    sa.Column("raw_id", sa.String(16), nullable=False),
+    sa.Column("run_id", sa.String(16), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("derived", sa.JSON, nullable=False),
+    sa.Column("change_sequence", sa.BigInteger, nullable=False),
+    sa.Column("change_kind", sa.String(16), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("source", "external_id"),
+    sa.Index(None, "change_sequence", unique=True),
+    sa.Index(None, "status", "valid_through"),
+    sa.Index(None, "employer_id"),
+    sa.Index(None, "date_posted"),
+)
+
+change_counter = sa.Table(
+    "change_counter",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+ingest_run = sa.Table(
+    "ingest_run",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(32), nullable=False),
+    sa.Column("location", sa.Text, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("counts", sa.JSON, nullable=False),
+    sa.Column("replay_of", sa.String(16)),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Index(None, "started_at"),
+)
+
+raw_record = sa.Table(
+    "raw_record",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("run_id", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("position", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decode_error", sa.Text, nullable=False),
+    sa.Index(None, "run_id"),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("raw_id", sa.String(16), nullable=False),
+    sa.Column("run_id", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("position", sa.String(64), nullable=False),
+    sa.Column("problems", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("resolved_by", sa.String(16)),
+    sa.Index(None, "source", "resolved_by"),
+    sa.Index(None, "run_id"),
+)
+
+fetch_state = sa.Table(
+    "fetch_state",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("etag", sa.Text, nullable=False),
+    sa.Column("last_modified", sa.Text, nullable=False),
+    sa.Column("fetched_at", sa.DateTime(timezone=True)),
+)

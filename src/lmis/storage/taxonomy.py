@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lmis.shared.progress import Progress
 from lmis.shared.text import normalise
 from lmis.storage import tables as t
+from lmis.storage.time import aware
 from lmis.taxonomy.model import (
     CodeMapping,
     Concept,
@@ -121,7 +122,7 @@ class SqlTaxonomyRepository:
         return [
             ReleaseInfo(
                 Release(r.id, r.family, r.version, r.title, r.publisher, r.licence, r.source),
-                _aware(r.imported_at),
+                aware(r.imported_at),
                 r.fingerprint,
                 r.current,
                 r.concept_count,
@@ -396,11 +397,6 @@ def _release_values(release: Release) -> dict[str, str]:
         "licence": release.licence,
         "source": release.source,
     }
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns stored times without their zone; every time LMIS stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _record(row: sa.Row[Any]) -> ConceptRecord:

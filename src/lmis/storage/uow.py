@@ -6,6 +6,8 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
+from lmis.storage.ingest import SqlIngestRepository
+from lmis.storage.jobs import SqlJobRepository
 from lmis.storage.taxonomy import SqlTaxonomyRepository
 
 
@@ -13,6 +15,8 @@ class SqlUnitOfWork:
     """Satisfies every context's unit-of-work protocol; leaving without `commit` rolls back."""
 
     taxonomy: SqlTaxonomyRepository
+    jobs: SqlJobRepository
+    ingest: SqlIngestRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -23,6 +27,8 @@ class SqlUnitOfWork:
         self._connection = self._engine.connect()
         self._transaction = self._connection.begin()
         self.taxonomy = SqlTaxonomyRepository(self._connection)
+        self.jobs = SqlJobRepository(self._connection)
+        self.ingest = SqlIngestRepository(self._connection)
         return self
 
     def __exit__(

@@ -1,0 +1,113 @@
+"""Ingestion use cases: run a feed, replay a run or the quarantine, list runs and quarantine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import BinaryIO
+
+from lmis.ingest.model import IngestRun, Payload, QuarantineEntry, RawRecord
+from lmis.ingest.pipeline import RunOptions, run_feed
+from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
+from lmis.shared.errors import NotFound, did_you_mean
+from lmis.shared.paging import Page, make_page, page_request
+from lmis.shared.progress import Progress
+
+FormatFor = Callable[[str], FeedFormat]
+
+
+def ingest_stream(
+    data: BinaryIO,
+    fmt: FeedFormat,
+    options: RunOptions,
+    *,
+    uow: IngestUnitOfWork,
+    now: Callable[[], datetime],
+    progress: Progress,
+) -> IngestRun:
+    """Ingest every record of `data` (bytes of a feed in format `fmt`)."""
+    return run_feed(fmt.payloads(data), fmt, options, uow=uow, now=now, progress=progress)
+
+
+def replay_run(
+    run_id: str,
+    format_for: FormatFor,
+    *,
+    uow: IngestUnitOfWork,
+    now: Callable[[], datetime],
+    progress: Progress,
+    options: RunOptions | None = None,
+) -> IngestRun:
+    """Run the stored raw records of `run_id` through today's parsers again, as a new run.
+
+    Raises `NotFound` (with close run ids) when there is no such run.
+    """
+    original = get_run(run_id, uow=uow)
+    fmt = format_for(original.format)
+    settings = replace(options or RunOptions(original.source, original.location), replay_of=original.id)
+    return run_feed(_stored(original.id, uow), fmt, settings, uow=uow, now=now, progress=progress)
+
+
+def _stored(run_id: str, uow: IngestUnitOfWork) -> Iterator[Payload]:
+    with uow:
+        records = list(uow.ingest.raw_of_run(run_id))
+    for record in records:
+        yield Payload(record.position, record.payload, record.decode_error)
+
+
+def replay_quarantine(
+    format_for: FormatFor,
+    *,
+    source: str | None,
+    uow: IngestUnitOfWork,
+    now: Callable[[], datetime],
+    progress: Progress,
+) -> list[IngestRun]:
+    """Try every open quarantine entry again (after a fix); accepted ones are marked resolved.
+
+    One run per (source, format); entries that fail again get a new entry in that run.
+    """
+    with uow:
+        open_entries = uow.ingest.open_quarantine(source)
+        formats = {e.run_id: run.format for e, _raw in open_entries if (run := uow.ingest.run(e.run_id))}
+    groups: dict[tuple[str, str], list[tuple[QuarantineEntry, RawRecord]]] = {}
+    for entry, raw in open_entries:
+        groups.setdefault((entry.source, formats.get(entry.run_id, "ndjson")), []).append((entry, raw))
+    runs = []
+    for (group_source, format_name), items in sorted(groups.items()):
+        payloads = [Payload(f"raw {raw.id}", raw.payload, raw.decode_error) for _e, raw in items]
+        resolves = {f"raw {raw.id}": entry.id for entry, raw in items}
+        options = RunOptions(group_source, "quarantine replay", replay_of="quarantine")
+        fmt = format_for(format_name)
+        runs.append(run_feed(payloads, fmt, options, uow=uow, now=now, progress=progress, resolves=resolves))
+    return runs
+
+
+def get_run(run_id: str, *, uow: IngestUnitOfWork) -> IngestRun:
+    """One run; raises `NotFound` with the ids of recent runs that look alike."""
+    with uow:
+        run = uow.ingest.run(run_id)
+        if run is None:
+            recent = [r.id for r in uow.ingest.runs(200)]
+            raise NotFound(f"no ingest run {run_id!r}", suggestions=did_you_mean(run_id, recent))
+        return run
+
+
+def list_runs(*, limit: int, uow: IngestUnitOfWork) -> list[IngestRun]:
+    """The newest runs first."""
+    with uow:
+        return uow.ingest.runs(limit)
+
+
+def list_quarantine(
+    *, source: str | None, include_resolved: bool, cursor: str | None, limit: int | None, uow: IngestUnitOfWork
+) -> Page[QuarantineEntry]:
+    """A page of quarantine entries, newest first."""
+    context = f"quarantine|{source}|{include_resolved}"
+    request = page_request(cursor, limit, context=context)
+    with uow:
+        items, total = uow.ingest.quarantined(
+            source=source, include_resolved=include_resolved, offset=request.offset, limit=request.size
+        )
+    return make_page(items, total, request, context=context)
