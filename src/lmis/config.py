@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `lmis serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `lmis serve` listens on.")
+    partner_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description='Partner push credentials as JSON, {"source": "token"}; until accounts exist (identity issue).',
+    )
+    max_push_records: int = Field(1_000, ge=1, le=10_000, description="Most postings one partner push may carry.")
     default_language: Literal["en", "ko", "id"] = Field(
         "en", description="Portal language when the browser asks for none we have."
     )

@@ -45,9 +45,9 @@ class IngestRepository(Protocol):
         """Hold back records with their problems."""
 
     def quarantined(
-        self, *, source: str | None, include_resolved: bool, offset: int, limit: int
+        self, *, source: str | None, include_resolved: bool, offset: int, limit: int, run_id: str | None = None
     ) -> tuple[list[QuarantineEntry], int]:
-        """A page of quarantine entries, newest first, and how many there are."""
+        """A page of quarantine entries (of one run when `run_id` is given), newest first, and how many there are."""
 
     def open_quarantine(self, source: str | None) -> list[tuple[QuarantineEntry, RawRecord]]:
         """Unresolved entries with their raw records, oldest first."""

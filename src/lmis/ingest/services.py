@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import BinaryIO
 
+from lmis.ingest.formats import PushFormat
 from lmis.ingest.model import IngestRun, Payload, QuarantineEntry, RawRecord
 from lmis.ingest.pipeline import RunOptions, run_feed
 from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
@@ -111,3 +112,24 @@ def list_quarantine(
             source=source, include_resolved=include_resolved, offset=request.offset, limit=request.size
         )
     return make_page(items, total, request, context=context)
+
+
+def accept_push(
+    source: str,
+    records: list[object],
+    *,
+    uow: IngestUnitOfWork,
+    now: Callable[[], datetime],
+    progress: Progress,
+) -> tuple[IngestRun, list[QuarantineEntry]]:
+    """Ingest a partner's pushed batch of canonical records; returns the run and what it quarantined.
+
+    Each element is stored raw as its JSON text; idempotent by external id like every run.
+    """
+    fmt = PushFormat()
+    run = run_feed(fmt.payloads_of(records), fmt, RunOptions(source, "push"), uow=uow, now=now, progress=progress)
+    with uow:
+        held, _total = uow.ingest.quarantined(
+            source=source, include_resolved=False, offset=0, limit=len(records) or 1, run_id=run.id
+        )
+    return run, held

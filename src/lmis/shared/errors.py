@@ -27,6 +27,10 @@ class Conflict(LmisError):
     """The request contradicts what is stored (a duplicate, a stale version)."""
 
 
+class Unauthorised(LmisError):
+    """The caller's credentials are missing or wrong."""
+
+
 class Invalid(LmisError):
     """A value is unacceptable; names the field and, where possible, what would be accepted."""
 

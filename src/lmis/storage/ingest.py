@@ -99,10 +99,12 @@ class SqlIngestRepository:
             )
 
     def quarantined(
-        self, *, source: str | None, include_resolved: bool, offset: int, limit: int
+        self, *, source: str | None, include_resolved: bool, offset: int, limit: int, run_id: str | None = None
     ) -> tuple[list[QuarantineEntry], int]:
         """See `IngestRepository.quarantined`."""
         conditions = _quarantine_conditions(source, include_resolved)
+        if run_id:
+            conditions.append(_q.run_id == run_id)
         total = self._db.execute(sa.select(sa.func.count()).select_from(t.quarantine).where(*conditions)).scalar_one()
         query = (
             sa.select(t.quarantine).where(*conditions).order_by(_q.created_at.desc(), _q.id).offset(offset).limit(limit)

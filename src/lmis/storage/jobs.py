@@ -26,7 +26,7 @@ from lmis.storage.time import aware, aware_or_none
 
 _IN_CHUNK = 500
 _p, _e = t.posting.c, t.employer.c
-_COLUMNS = [*t.posting.c, *(c.label(f"employer_{c.name}") for c in t.employer.c)]
+_COLUMNS = [*t.posting.c, *(c.label(f"emp_{c.name}") for c in t.employer.c)]
 
 
 def employer_id(employer: Employer) -> str:
@@ -246,13 +246,13 @@ def _employer(row: Any) -> Employer | None:
     if row.employer_id is None:
         return None
     return Employer(
-        row.employer_name,
-        row.employer_normalised_name,
-        row.employer_registration_id,
-        row.employer_industry,
-        row.employer_size,
-        row.employer_region,
-        row.employer_url,
+        row.emp_name,
+        row.emp_normalised_name,
+        row.emp_registration_id,
+        row.emp_industry,
+        row.emp_size,
+        row.emp_region,
+        row.emp_url,
     )
 
 

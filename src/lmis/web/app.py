@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from lmis import __version__
 from lmis.bootstrap import Services
 from lmis.web import problems
-from lmis.web.api import taxonomy
+from lmis.web.api import postings, taxonomy
 from lmis.web.deps import ServicesDep
 from lmis.web.portal import views as portal
 
@@ -45,6 +45,7 @@ def create_app(services: Services) -> FastAPI:
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(taxonomy.router)
+    api.include_router(postings.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lmis.shared.errors import Conflict, Invalid, LmisError, NotFound
+from lmis.shared.errors import Conflict, Invalid, LmisError, NotFound, Unauthorised
 
 PROBLEM_JSON = "application/problem+json"
 _TYPES = "https://lmis.dev/problems/"
@@ -34,6 +34,8 @@ def _lmis_error(request: Request, error: Exception) -> JSONResponse:
         return problem(422, "Invalid value", error.detail, field=error.field, suggestions=error.suggestions)
     if isinstance(error, Conflict):
         return problem(409, "Conflict", error.detail)
+    if isinstance(error, Unauthorised):
+        return problem(401, "Unauthorised", error.detail)
     return problem(400, "Bad request", str(error))
 
 
