@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from lmis.demo.model import Pay, SocOccupation, WagePercentiles
 from lmis.shared.errors import Invalid
@@ -61,7 +61,7 @@ def wage_at(wages: WagePercentiles, quantile: float) -> float:
     points = wages.points()
     if quantile <= points[0][0]:
         return points[0][1]
-    for (q0, w0), (q1, w1) in zip(points, points[1:], strict=False):
+    for (q0, w0), (q1, w1) in pairwise(points):
         if quantile <= q1:
             return w0 + (w1 - w0) * (quantile - q0) / (q1 - q0)
     return points[-1][1]
@@ -80,7 +80,7 @@ def sample_pay(
     high_q = min(0.90, low_q + rng.uniform(0.10, 0.20))
     low = round_pay(wage_at(wages, low_q) * factor, step)
     high = max(low, round_pay(wage_at(wages, high_q) * factor, step))
-    return Pay(currency, float(low), float(high), unit)
+    return Pay(currency, low, high, unit)
 
 
 # -- seasonality ----------------------------------------------------------------------------

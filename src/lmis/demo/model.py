@@ -113,8 +113,8 @@ class Pay:
     """Stated pay: a range in a currency per period (`unit` uses docs/ingest.md's names)."""
 
     currency: str
-    minimum: float
-    maximum: float
+    minimum: int
+    maximum: int
     unit: str
 
     def __post_init__(self) -> None:
@@ -131,6 +131,7 @@ class Vacancy:
     description_html: str
     employer: Employer
     locality: str
+    region: str
     latitude: float
     longitude: float
     employment_type: str

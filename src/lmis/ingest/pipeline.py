@@ -89,25 +89,63 @@ def run_feed(
     with uow:
         uow.ingest.save_run(run)
         uow.commit()
-    counts: RunCounts = RunCounts()
-    seen: dict[str, str] = {}
     progress.begin(f"Ingesting {options.source}", 0)
     try:
-        for chunk in _batches(payloads, options.batch_size):
-            counts += _process(chunk, fmt, options, run, uow, now(), seen, resolves or {})
-            progress.advance(len(chunk))
-        if options.full_snapshot:
-            counts += _remove_missing(options.source, set(seen), uow, now())
-    except Exception as error:
+        counts = _ingest_batches(payloads, fmt, options, run, uow, now, progress, resolves or {})
+    except _RunFailed as failure:
         with uow:
-            uow.ingest.save_run(run.fail(now(), counts, f"{type(error).__name__}: {error}"))
+            uow.ingest.save_run(run.fail(now(), failure.counts, f"{type(failure.cause).__name__}: {failure.cause}"))
             uow.commit()
-        raise
+        raise failure.cause from None
     finished = run.finish(now(), counts)
     with uow:
         uow.ingest.save_run(finished)
         uow.commit()
     return finished
+
+
+class _RunFailed(Exception):
+    """Carries what a run counted before `cause` stopped it."""
+
+    def __init__(self, cause: Exception, counts: RunCounts) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.counts = counts
+
+
+def _ingest_batches(
+    payloads: Iterable[Payload],
+    fmt: FeedFormat,
+    options: RunOptions,
+    run: IngestRun,
+    uow: IngestUnitOfWork,
+    now: Callable[[], datetime],
+    progress: Progress,
+    resolves: dict[str, str],
+) -> RunCounts:
+    """Every batch, then the full-snapshot removals; planner statistics refreshed as the writes double."""
+    counts, seen, analysed_at = RunCounts(), dict[str, str](), 0
+    try:
+        for chunk in _batches(payloads, options.batch_size):
+            counts += _process(chunk, fmt, options, run, uow, now(), seen, resolves)
+            progress.advance(len(chunk))
+            written = counts.new + counts.updated + counts.removed
+            if written >= max(2 * analysed_at, options.batch_size):
+                _refresh_statistics(uow)
+                analysed_at = written
+        if options.full_snapshot:
+            counts += _remove_missing(options.source, set(seen), uow, now())
+    except Exception as error:
+        raise _RunFailed(error, counts) from error
+    if counts.new + counts.updated + counts.removed > analysed_at:
+        _refresh_statistics(uow)
+    return counts
+
+
+def _refresh_statistics(uow: IngestUnitOfWork) -> None:
+    with uow:
+        uow.jobs.refresh_statistics()
+        uow.commit()
 
 
 def _batches(payloads: Iterable[Payload], size: int) -> Iterator[list[Payload]]:

@@ -75,3 +75,6 @@ class JobRepository(Protocol):
 
     def sources(self) -> list[str]:
         """Names of the sources that have postings."""
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner see how the postings grew (after bulk writes)."""
