@@ -112,3 +112,23 @@ def test_the_crosswalk_tool_shows_the_path_from_onet_to_isco(page: Page) -> None
     result = page.locator("ol.results > li").first.inner_text()
     assert "2221 Nursing professionals" in result
     assert "onet-soc-2019 29-1141.00" in result
+
+
+def test_an_employer_posts_a_vacancy_fixes_a_mistake_shown_next_to_the_field_and_closes_it(page: Page) -> None:
+    page.goto("/employers/postings/new")
+    page.get_by_label("Job title").fill("Welder")
+    page.get_by_label("Description").fill("MIG and TIG welding.\n\nDay shifts.")
+    page.get_by_label("Employer").fill("Demo Browser Works")
+    page.get_by_label("Salary from").fill("50000")
+    page.get_by_label("Salary to").fill("20000")
+    page.get_by_role("button", name="Publish").click()
+    error = page.locator("#salary_min-error").inner_text()
+    assert "is above salary.max" in error
+    assert page.get_by_label("Salary from").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Salary from").fill("20000")
+    page.get_by_label("Salary to").fill("50000")
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Welder"
+    page.get_by_role("link", name="/employers/postings/").click()
+    page.get_by_role("button", name="Close the vacancy").click()
+    assert "This vacancy is closed." in page.get_by_role("status").inner_text()

@@ -10,7 +10,7 @@ from html import escape
 from itertools import accumulate
 
 from lmis.demo import phrases
-from lmis.demo.distributions import DaySampler, sample_pay
+from lmis.demo.distributions import DaySampler, PayScale, sample_pay
 from lmis.demo.employers import EmployerPool, region_for_ad
 from lmis.demo.industries import INDUSTRIES
 from lmis.demo.model import Employer, Occupation, OccupationDetails, Pay, Skill, Vacancy, WeightedOccupation
@@ -99,14 +99,10 @@ def _pay(weighted: WeightedOccupation, employment_type: str, settings: AdSetting
         return None
     profile = settings.profile
     part = 0.5 if employment_type == "part_time" else 1.0
-    return sample_pay(
-        weighted.wages,
-        rng=rng,
-        factor=settings.wage_factor * part,
-        step=profile.pay_step,
-        currency=profile.currency,
-        unit=profile.pay_unit,
+    scale = PayScale(
+        settings.wage_factor * part, profile.pay_step, profile.minimum_pay * part, profile.currency, profile.pay_unit
     )
+    return sample_pay(weighted.wages, rng=rng, scale=scale)
 
 
 def repost(vacancy: Vacancy, rng: random.Random) -> Vacancy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ _NOT_AVAILABLE = ("*", "**", "")
 
 @dataclass(frozen=True, slots=True)
 class OewsExtract:
-    """The all-occupations row (its wages are the fallback) and every detailed SOC occupation."""
+    """The all-occupations row, its wages (the fallback), its mean annual wage, and every detailed SOC occupation."""
 
     all_occupations: SocOccupation
+    all_wages: WagePercentiles
     mean_annual: float
     detailed: tuple[SocOccupation, ...]
 
@@ -38,7 +40,7 @@ def read_oews(rows: Iterable[Mapping[str, str]]) -> OewsExtract:
             detailed.append(_soc(row))
     if total is None or total.wages is None:
         raise Invalid("the OEWS extract has no all-occupations (00-0000) row with wages", field="oews")
-    return OewsExtract(total, mean, tuple(sorted(detailed, key=lambda s: s.code)))
+    return OewsExtract(total, total.wages, mean, tuple(sorted(detailed, key=lambda s: s.code)))
 
 
 def _soc(row: Mapping[str, str]) -> SocOccupation:
@@ -67,20 +69,30 @@ def wage_at(wages: WagePercentiles, quantile: float) -> float:
     return points[-1][1]
 
 
-def round_pay(amount: float, step: int) -> int:
-    """`amount` rounded to the nearest `step` (never below one step)."""
-    return max(step, round(amount / step) * step)
+def round_pay(amount: float, step: int, *, floor: float = 0.0) -> int:
+    """`amount` rounded to the nearest `step`, and at least `floor` rounded up to a step (and one step)."""
+    lowest = max(step, math.ceil(floor / step) * step)
+    return max(lowest, round(amount / step) * step)
 
 
-def sample_pay(
-    wages: WagePercentiles, *, rng: random.Random, factor: float, step: int, currency: str, unit: str
-) -> Pay:
+@dataclass(frozen=True, slots=True)
+class PayScale:
+    """How OEWS dollars become stated pay: factor, rounding step, legal floor, currency and period."""
+
+    factor: float
+    step: int
+    floor: float
+    currency: str
+    unit: str
+
+
+def sample_pay(wages: WagePercentiles, *, rng: random.Random, scale: PayScale) -> Pay:
     """A stated pay range: from a quantile between p10 and p80 to 10-20 points higher, converted and rounded."""
     low_q = rng.uniform(0.10, 0.80)
     high_q = min(0.90, low_q + rng.uniform(0.10, 0.20))
-    low = round_pay(wage_at(wages, low_q) * factor, step)
-    high = max(low, round_pay(wage_at(wages, high_q) * factor, step))
-    return Pay(currency, low, high, unit)
+    low = round_pay(wage_at(wages, low_q) * scale.factor, scale.step, floor=scale.floor)
+    high = max(low, round_pay(wage_at(wages, high_q) * scale.factor, scale.step))
+    return Pay(scale.currency, low, high, scale.unit)
 
 
 # -- seasonality ----------------------------------------------------------------------------

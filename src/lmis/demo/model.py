@@ -69,19 +69,15 @@ class Skill:
 class OccupationDetails:
     """What an ad about an occupation can draw on: its ESCO skills and O*NET task statements."""
 
-    skills: tuple[Skill, ...]
+    essential: tuple[Skill, ...]
+    optional: tuple[Skill, ...]
     tasks: tuple[str, ...]
     onet_code: str = ""
 
     @property
-    def essential(self) -> tuple[Skill, ...]:
-        """The essential skills."""
-        return tuple(s for s in self.skills if s.essential)
-
-    @property
-    def optional(self) -> tuple[Skill, ...]:
-        """The optional skills."""
-        return tuple(s for s in self.skills if not s.essential)
+    def skills(self) -> tuple[Skill, ...]:
+        """Every skill, essential first."""
+        return self.essential + self.optional
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,15 +65,14 @@ class RepositoryDemoTaxonomy:
 
     def details(self, occupation: Occupation, onet_code: str) -> OccupationDetails:
         """See `DemoTaxonomy.details`."""
-        linked = self._repository.skills_of(occupation.id)
-        skills = tuple(
-            Skill(link.concept.code, link.concept.label, link.relevance is SkillRelevance.ESSENTIAL)
-            for link in sorted(linked, key=lambda s: (s.relevance is not SkillRelevance.ESSENTIAL, s.concept.label))
-        )
+        linked = sorted(self._repository.skills_of(occupation.id), key=lambda s: (s.concept.label, s.concept.code))
+        skills = [Skill(s.concept.code, s.concept.label, s.relevance is SkillRelevance.ESSENTIAL) for s in linked]
         tasks: tuple[str, ...] = ()
         ref = self._repository.refs_by_code(ONET_SOC_2019.code, [onet_code]).get(onet_code) if onet_code else None
         if ref is not None:
             stored = self._repository.onet_details(ref.id).tasks
             ordered = sorted(stored, key=lambda t: (_TASK_TYPES.get(t.task_type, 2), t.task_id))
             tasks = tuple(t.statement for t in ordered)
-        return OccupationDetails(skills, tasks, onet_code if ref is not None else "")
+        essential = tuple(s for s in skills if s.essential)
+        optional = tuple(s for s in skills if not s.essential)
+        return OccupationDetails(essential, optional, tasks, onet_code if ref is not None else "")

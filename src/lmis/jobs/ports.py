@@ -76,5 +76,11 @@ class JobRepository(Protocol):
     def sources(self) -> list[str]:
         """Names of the sources that have postings."""
 
+    def save_manage_key(self, posting_id: str, key_hash: str, at: datetime) -> None:
+        """Remember the hash of the key that lets whoever holds it edit the posting."""
+
+    def manage_key_hash(self, posting_id: str) -> str | None:
+        """The stored key hash of a posting, or None when it has none."""
+
     def refresh_statistics(self) -> None:
         """Let the query planner see how the postings grew (after bulk writes)."""

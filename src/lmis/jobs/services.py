@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +14,7 @@ from typing import Protocol
 
 from lmis.jobs.model import JobPosting
 from lmis.jobs.ports import JobRepository, PostingChange, PostingFilter
-from lmis.shared.errors import Invalid, NotFound, did_you_mean
+from lmis.shared.errors import Invalid, NotFound, Unauthorised, did_you_mean
 from lmis.shared.paging import Page, make_page, page_request
 
 MAX_CHANGES_PAGE = 1_000
@@ -124,3 +127,41 @@ def snapshot(*, uow: JobsUnitOfWork, now: Callable[[], datetime]) -> tuple[str, 
             uow.__exit__(None, None, None)
 
     return cursor, stream()
+
+
+class JobsWriteUnitOfWork(JobsUnitOfWork, Protocol):
+    """A postings transaction that can be committed."""
+
+    def commit(self) -> None:
+        """Make the writes durable."""
+
+
+def issue_manage_key(posting_id: str, *, uow: JobsWriteUnitOfWork, now: Callable[[], datetime]) -> str:
+    """A new secret key for editing the posting (shown once); only its SHA-256 is stored.
+
+    Until accounts exist (identity issue) this is how an employer who posted through the
+    portal manages the vacancy.
+    """
+    key = secrets.token_urlsafe(24)
+    with uow:
+        if uow.jobs.get(posting_id) is None:
+            raise NotFound(f"no posting with id {posting_id!r}")
+        uow.jobs.save_manage_key(posting_id, _digest(key), now())
+        uow.commit()
+    return key
+
+
+def check_manage_key(posting_id: str, key: str, *, uow: JobsUnitOfWork) -> JobPosting:
+    """The posting, when `key` is its manage key; raises `Unauthorised` otherwise."""
+    with uow:
+        stored = uow.jobs.manage_key_hash(posting_id)
+        posting = uow.jobs.get(posting_id)
+    if posting is None:
+        raise NotFound(f"no posting with id {posting_id!r}")
+    if stored is None or not hmac.compare_digest(stored, _digest(key)):
+        raise Unauthorised("this link does not let you manage the posting; use the link given when it was created")
+    return posting
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

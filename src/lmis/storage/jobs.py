@@ -166,6 +166,16 @@ class SqlJobRepository:
         query = sa.select(t.change_counter.c.value).where(t.change_counter.c.name == "posting")
         return int(self._db.execute(query).scalar_one())
 
+    def save_manage_key(self, posting_id: str, key_hash: str, at: datetime) -> None:
+        """See `JobRepository.save_manage_key`."""
+        self._db.execute(t.posting_key.delete().where(t.posting_key.c.posting_id == posting_id))
+        self._db.execute(t.posting_key.insert().values(posting_id=posting_id, key_hash=key_hash, created_at=at))
+
+    def manage_key_hash(self, posting_id: str) -> str | None:
+        """See `JobRepository.manage_key_hash`."""
+        query = sa.select(t.posting_key.c.key_hash).where(t.posting_key.c.posting_id == posting_id)
+        return self._db.execute(query).scalar_one_or_none()
+
     def refresh_statistics(self) -> None:
         """See `JobRepository.refresh_statistics`.
 

@@ -315,3 +315,11 @@ fetch_state = sa.Table(
     sa.Column("last_modified", sa.Text, nullable=False),
     sa.Column("fetched_at", sa.DateTime(timezone=True)),
 )
+
+posting_key = sa.Table(
+    "posting_key",
+    metadata,
+    sa.Column("posting_id", sa.String(16), sa.ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -12,6 +12,7 @@ from lmis.bootstrap import Services
 from lmis.web import problems
 from lmis.web.api import postings, taxonomy
 from lmis.web.deps import ServicesDep
+from lmis.web.portal import postings as portal_postings
 from lmis.web.portal import views as portal
 
 API_PREFIX = "/api/v1"
@@ -49,6 +50,7 @@ def create_app(services: Services) -> FastAPI:
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
+    app.include_router(portal_postings.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)
     return app

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lmis import __version__
-from lmis.shared.errors import Invalid, LmisError, NotFound
+from lmis.shared.errors import Invalid, LmisError, NotFound, Unauthorised
 from lmis.taxonomy import services
 from lmis.taxonomy.services import ConceptQuery
 from lmis.web.deps import UowDep
@@ -31,7 +31,8 @@ def install(app: FastAPI) -> None:
     app.state.catalogs = load_catalogs(app.state.services.settings.default_language)
 
 
-def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, template: str, code: int = 200, /, **context: Any) -> HTMLResponse:
+    """Render `template` with HTTP status `code` in the request's language (`?lang=`, cookie, Accept-Language)."""
     catalogs: Catalogs = request.app.state.catalogs
     language = catalogs.choose(
         request.query_params.get("lang"), request.cookies.get(_LANG_COOKIE), request.headers.get("accept-language")
@@ -46,22 +47,24 @@ def _render(request: Request, template: str, status: int = 200, **context: Any) 
         version=__version__,
         **context,
     )
-    response = HTMLResponse(page, status_code=status)
+    response = HTMLResponse(page, status_code=code)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(_LANG_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
 
 
-def _error(request: Request, error: LmisError) -> HTMLResponse:
+def error_page(request: Request, error: LmisError) -> HTMLResponse:
+    """The error page for a service error, with the matching status code."""
     status = 404 if isinstance(error, NotFound) else 422 if isinstance(error, Invalid) else 400
+    status = 403 if isinstance(error, Unauthorised) else status
     suggestions = getattr(error, "suggestions", [])
-    return _render(request, "error.html", status, error=error.detail, suggestions=suggestions)
+    return render(request, "error.html", status, error=error.detail, suggestions=suggestions)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     """The start page: what LMIS is and a search box."""
-    return _render(request, "home.html")
+    return render(request, "home.html")
 
 
 @router.get("/language")
@@ -85,8 +88,8 @@ def occupations(
             query = ConceptQuery(q, "", (scheme,) if scheme else ())
             found = services.find_occupations(query, cursor=cursor, limit=20, uow=uow)
         except LmisError as error:
-            return _error(request, error)
-    return _render(request, "occupations.html", q=q, scheme=scheme, schemes=_SCHEME_CHOICES, found=found)
+            return error_page(request, error)
+    return render(request, "occupations.html", q=q, scheme=scheme, schemes=_SCHEME_CHOICES, found=found)
 
 
 @router.get("/occupations/{concept_id}", response_class=HTMLResponse)
@@ -95,8 +98,8 @@ def occupation(request: Request, concept_id: str, uow: UowDep) -> HTMLResponse:
     try:
         view = services.get_occupation(concept_id, uow=uow, crosswalk_to=_CROSSWALK_SCHEMES)
     except LmisError as error:
-        return _error(request, error)
-    return _render(request, "occupation.html", view=view)
+        return error_page(request, error)
+    return render(request, "occupation.html", view=view)
 
 
 @router.get("/skills", response_class=HTMLResponse)
@@ -107,8 +110,8 @@ def skills(request: Request, uow: UowDep, q: str = "", cursor: str | None = None
         try:
             found = services.find_skills(ConceptQuery(q), cursor=cursor, limit=20, uow=uow)
         except LmisError as error:
-            return _error(request, error)
-    return _render(request, "skills.html", q=q, found=found)
+            return error_page(request, error)
+    return render(request, "skills.html", q=q, found=found)
 
 
 @router.get("/skills/{concept_id}", response_class=HTMLResponse)
@@ -118,8 +121,8 @@ def skill(request: Request, concept_id: str, uow: UowDep, cursor: str | None = N
         view = services.get_skill(concept_id, uow=uow)
         needed_by = services.occupations_for_skill(concept_id, cursor=cursor, limit=50, uow=uow)
     except LmisError as error:
-        return _error(request, error)
-    return _render(request, "skill.html", view=view, needed_by=needed_by)
+        return error_page(request, error)
+    return render(request, "skill.html", view=view, needed_by=needed_by)
 
 
 @router.get("/crosswalk", response_class=HTMLResponse)
@@ -136,8 +139,8 @@ def crosswalk(
         try:
             answer = services.crosswalk(code.strip(), from_, to, uow=uow)
         except LmisError as error:
-            return _error(request, error)
-    return _render(
+            return error_page(request, error)
+    return render(
         request, "crosswalk.html", code=code, from_scheme=from_, to_scheme=to, schemes=_CROSSWALK_SCHEMES, answer=answer
     )
 
@@ -145,4 +148,4 @@ def crosswalk(
 @router.get("/about", response_class=HTMLResponse)
 def about(request: Request, uow: UowDep) -> HTMLResponse:
     """What LMIS holds: the stored releases with their publishers and licences."""
-    return _render(request, "about.html", releases=services.list_releases(uow=uow))
+    return render(request, "about.html", releases=services.list_releases(uow=uow))
