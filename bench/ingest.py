@@ -142,10 +142,10 @@ def _rate(timings: list[float], count: int) -> dict[str, float]:
     return {"median_s": statistics.median(timings), "p95_s": p95(timings), "per_s": count / statistics.median(timings)}
 
 
-def memory_child(feed: Path, count: int) -> None:
-    """Ingest the feed into a fresh SQLite database and print peak RSS and timings as JSON."""
+def memory_child(feed: Path, count: int, pg_url: str | None) -> None:
+    """Ingest the feed into a fresh database (SQLite unless `pg_url`) and print peak RSS and timings as JSON."""
     with tempfile.TemporaryDirectory(dir=os.environ.get("LMIS_BENCH_TMP")) as tmp:
-        built = fresh_services(Path(tmp), None)
+        built = fresh_services(Path(tmp), pg_url)
         seconds, counts = ingest(built, feed)
         pages = changes_pages(built, 20)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -171,16 +171,16 @@ def main() -> None:
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        memory_child(args.child, args.postings)
+        memory_child(args.child, args.postings, args.pg_url)
         return
     with tempfile.TemporaryDirectory(dir=os.environ.get("LMIS_BENCH_TMP")) as tmp:
         feed = Path(tmp) / "feed.ndjson"
         write_feed(feed, args.postings)
         print(f"feed: {args.postings:,} postings, {feed.stat().st_size / 1e6:.0f} MB")
         if args.memory:
-            report = _run_child(feed, args.postings)
+            report = _run_child(feed, args.postings, args.pg_url)
             print(json.dumps(report, indent=2))
-            _save("ingest_memory", report)
+            _save("ingest_memory_postgresql" if args.pg_url else "ingest_memory", report)
             return
         baseline = statistics.median([parse_only(feed) for _ in range(args.runs)])
         cases: dict[str, dict[str, float]] = {"parse only (baseline)": _rate([baseline], args.postings)}
@@ -191,8 +191,9 @@ def main() -> None:
     _save("ingest", {"postings": args.postings, "runs": args.runs, "cases": cases})
 
 
-def _run_child(feed: Path, count: int) -> dict[str, object]:
+def _run_child(feed: Path, count: int, pg_url: str | None) -> dict[str, object]:
     command = [sys.executable, "-m", "bench.ingest", "--postings", str(count), "--child", str(feed)]
+    command += ["--pg-url", pg_url] if pg_url else []
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own module
     report: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     return report
