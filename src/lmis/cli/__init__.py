@@ -7,6 +7,7 @@ import sys
 import click
 
 from lmis.cli.db import db
+from lmis.cli.demo import demo
 from lmis.cli.ingest import ingest
 from lmis.cli.server import init, serve
 from lmis.cli.taxonomy import taxonomy
@@ -27,6 +28,7 @@ cli.add_command(serve)
 cli.add_command(db)
 cli.add_command(taxonomy)
 cli.add_command(ingest)
+cli.add_command(demo)
 
 
 def main() -> None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from lmis.cli.context import RichProgress, services
 
+if TYPE_CHECKING:
+    from lmis.bootstrap import Services
+
 
 @click.command()
-def init() -> None:
-    """Create the data folder and database, migrate it and import the shipped taxonomy.
+@click.option("--demo-postings", default=2_000, show_default=True, type=click.IntRange(0), help="0: no demo data.")
+@click.option("--demo-country", default="kr", show_default=True, type=click.Choice(["kr", "id", "generic"]))
+def init(demo_postings: int, demo_country: str) -> None:
+    """Create the data folder and database, migrate it, import the shipped taxonomy and load a demo.
 
-    Safe to run again: releases already imported from the same files are skipped.
+    Safe to run again: releases already imported from the same files are skipped, and the demo
+    (synthetic partner feeds, through the real ingestion pipeline) is loaded only into a
+    database that has no postings yet.
     """
     from lmis.taxonomy.importing import import_shipped
 
@@ -23,7 +32,30 @@ def init() -> None:
         click.echo(f"{outcome.release_id}: {'imported' if outcome.changed else 'unchanged'}")
         for warning in outcome.warnings:
             click.secho(f"  warning: {warning}", fg="yellow")
+    if demo_postings and not _has_postings(built):
+        _load_demo(built, demo_postings, demo_country)
     click.echo(f"Ready: {built.settings.resolved_database_url()}")
+
+
+def _has_postings(built: Services) -> bool:
+    with built.uow() as uow:
+        return uow.jobs.head() > 0
+
+
+def _load_demo(built: Services, postings: int, country: str) -> None:
+    """Generate a modest synthetic market into DATA_DIR/demo and ingest its feeds."""
+    from datetime import date
+
+    from lmis.cli.demo import load_feeds
+    from lmis.demo.model import DemoRequest
+    from lmis.demo.services import generate_demo, shipped_data_dir
+
+    folder = built.settings.data_dir / "demo"
+    request = DemoRequest(postings, max(postings // 10, 1), 1, country, date(2026, 11, 1), 90)
+    with RichProgress() as progress:
+        generate_demo(request, uow=built.uow(), data_dir=shipped_data_dir(), out_dir=folder, progress=progress)
+        for source, counts in load_feeds(built, folder, progress):
+            click.echo(f"demo {source}: {counts['new']} new, {counts['quarantined']} quarantined")
 
 
 @click.command()

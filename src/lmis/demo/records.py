@@ -86,7 +86,7 @@ def canonical(vacancy: Vacancy, *, external_id: str, url: str, country: str) -> 
 
 def job_posting(vacancy: Vacancy, *, external_id: str, source: str, url: str, country: str) -> dict[str, object]:
     """A schema.org JobPosting (JSON-LD) carrying the same vacancy."""
-    document: dict[str, object] = {
+    return {
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "identifier": {"@type": "PropertyValue", "name": source, "value": external_id},
@@ -115,18 +115,25 @@ def job_posting(vacancy: Vacancy, *, external_id: str, source: str, url: str, co
             "@type": "OccupationalExperienceRequirements",
             "monthsOfExperience": vacancy.experience_months,
         },
+        "baseSalary": _base_salary(vacancy),
         "totalJobOpenings": vacancy.openings,
         "inLanguage": vacancy.language,
         "url": url,
     }
+
+
+def _base_salary(vacancy: Vacancy) -> dict[str, object]:
+    """schema.org MonetaryAmount: a min-max range per period, or the ad's words when it states no figure."""
     pay = vacancy.pay
-    value: dict[str, object] = {"@type": "QuantitativeValue", "value": vacancy.pay_text}
-    if pay is not None:
-        value = {"@type": "QuantitativeValue", "minValue": pay.minimum, "maxValue": pay.maximum}
-        value["unitText"] = pay.unit.upper()
-    currency = pay.currency if pay is not None else None
-    document["baseSalary"] = {"@type": "MonetaryAmount", "value": value} | ({"currency": currency} if currency else {})
-    return document
+    if pay is None:
+        return {"@type": "MonetaryAmount", "value": {"@type": "QuantitativeValue", "value": vacancy.pay_text}}
+    value = {
+        "@type": "QuantitativeValue",
+        "minValue": pay.minimum,
+        "maxValue": pay.maximum,
+        "unitText": pay.unit.upper(),
+    }
+    return {"@type": "MonetaryAmount", "currency": pay.currency, "value": value}
 
 
 def csv_row(vacancy: Vacancy, *, external_id: str, url: str, country: str) -> list[str]:

@@ -24,7 +24,8 @@ OEWS_FILE = "bls_oews_national_2023.csv"
 INDEED_FILE = "indeed_new_postings_us.csv"
 OEWS_SOURCE = "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, national, May 2023"
 INDEED_SOURCE = "Indeed Hiring Lab, Job Postings Index: United States, new postings, daily 2021-2024"
-NO_TAXONOMY = "no ESCO occupations are stored: run `lmis init` to import the shipped taxonomy first"
+INIT_HINT = "run `lmis init` to import the shipped taxonomy first"
+NO_TAXONOMY = f"no ESCO occupations are stored: {INIT_HINT}"
 
 
 def shipped_data_dir() -> Path:
