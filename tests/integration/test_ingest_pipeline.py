@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,6 +29,11 @@ FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 CANONICAL = (FEEDS / "canonical.ndjson").read_bytes()
 CANONICAL_LINES = CANONICAL.decode("utf-8").splitlines()
 FEEDPARSER_FALLBACK = "ignore:To avoid breaking existing software:DeprecationWarning"
+
+
+def rebuild(name: str, options: Mapping[str, object]) -> FeedFormat:
+    """How the CLI rebuilds a run's format for a replay: by name and recorded options."""
+    return create(name, options=options)
 
 
 def ingest(
@@ -274,12 +279,6 @@ def test_a_run_that_is_not_a_full_snapshot_removes_nothing(services: Services) -
     assert posting(services, "A-3").status is PostingStatus.PUBLISHED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pipeline.py _decide (line 217) calls a record unchanged when its hash equals the stored one "
-    "without looking at the stored status, so a posting tombstoned by a full snapshot (or a removal) that "
-    "the partner publishes again with the same content stays removed",
-)
 def test_a_posting_that_comes_back_after_a_full_snapshot_removed_it_is_published_again(services: Services) -> None:
     ingest(services, CANONICAL)
     ingest(services, lines(*CANONICAL_LINES[:2]), full_snapshot=True)
@@ -288,12 +287,6 @@ def test_a_posting_that_comes_back_after_a_full_snapshot_removed_it_is_published
     assert run.counts.updated + run.counts.new == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pipeline.py run_feed (line 137) removes every live posting not in `seen`, and a record that "
-    "is in the snapshot but quarantined never enters `seen`, so one invalid update tombstones a posting "
-    "that the partner still lists",
-)
 def test_a_full_snapshot_does_not_remove_a_posting_whose_record_it_holds_but_quarantines(services: Services) -> None:
     ingest(services, CANONICAL)
     bad_update = json.loads(CANONICAL_LINES[1]) | {"valid_through": "end of February"}
@@ -505,7 +498,7 @@ def test_csv_fields_arrive_through_the_mapping(services: Services) -> None:
 def test_replaying_an_unchanged_run_changes_nothing(services: Services) -> None:
     original = ingest(services, CANONICAL)
     before = head(services)
-    replay = replay_run(original.id, create, uow=services.uow(), now=services.now, progress=SilentProgress())
+    replay = replay_run(original.id, rebuild, uow=services.uow(), now=services.now, progress=SilentProgress())
     assert replay.counts == RunCounts(received=3, unchanged=3)
     assert (replay.replay_of, replay.source, replay.format) == (original.id, "demo", "ndjson")
     assert replay.id != original.id
@@ -521,7 +514,7 @@ def test_replaying_a_run_with_a_corrected_parser_updates_its_postings(services: 
             return [{**draft, "title": f"{draft['title']} (replayed)"} for draft in super().parse(payload)]
 
     replay = replay_run(
-        original.id, lambda _name: Retitled(), uow=services.uow(), now=services.now, progress=SilentProgress()
+        original.id, lambda _name, _options: Retitled(), uow=services.uow(), now=services.now, progress=SilentProgress()
     )
     assert replay.counts == RunCounts(received=3, updated=3)
     assert posting(services, "A-2").title == "Welder (MIG/TIG) (replayed)"
@@ -531,36 +524,24 @@ def test_replaying_an_unknown_run_is_not_found_with_close_run_ids(services: Serv
     run = ingest(services, CANONICAL)
     typo = run.id[:-1] + ("0" if run.id[-1] != "0" else "1")
     with pytest.raises(NotFound) as caught:
-        replay_run(typo, create, uow=services.uow(), now=services.now, progress=SilentProgress())
+        replay_run(typo, rebuild, uow=services.uow(), now=services.now, progress=SilentProgress())
     assert run.id in caught.value.suggestions
     assert typo in caught.value.detail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: storage/ingest.py raw_of_run (line 75) orders by (received_at, id), but every record of a "
-    "batch has the same received_at and ids are random, so a replay reads records in random order and a "
-    "later duplicate can win over the first one",
-)
 def test_replaying_a_run_reads_its_records_in_the_order_received(services: Services) -> None:
     records = [{"external_id": "D-1", "title": f"Version {n}"} for n in range(1, 31)]
     original = ingest(services, lines(*records))
     assert original.counts == RunCounts(received=30, new=1, quarantined=29)
     assert [r.position for r in raw_records(services, original.id)] == [f"line {n}" for n in range(1, 31)]
-    replay = replay_run(original.id, create, uow=services.uow(), now=services.now, progress=SilentProgress())
+    replay = replay_run(original.id, rebuild, uow=services.uow(), now=services.now, progress=SilentProgress())
     assert replay.counts == RunCounts(received=30, unchanged=1, quarantined=29)
     assert posting(services, "D-1").title == "Version 1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a run does not record its CSV column mapping and `lmis ingest replay` (cli/ingest.py line 125) "
-    "passes registry.create as format_for, so replaying a mapped CSV run reads the partner's column names as "
-    "canonical ones and quarantines every row",
-)
 def test_replaying_a_mapped_csv_run_the_way_the_cli_does_keeps_its_rows(services: Services) -> None:
     original = ingest(services, (FEEDS / "partner.csv").read_bytes(), create("csv", FEEDS / "partner_mapping.json"))
-    replay = replay_run(original.id, create, uow=services.uow(), now=services.now, progress=SilentProgress())
+    replay = replay_run(original.id, rebuild, uow=services.uow(), now=services.now, progress=SilentProgress())
     assert replay.counts == RunCounts(received=2, unchanged=2)
 
 
@@ -568,6 +549,9 @@ class DropsBadFields:
     """An NDJSON reader 'fixed' to leave out the fields that broke lines 4, 5 and 8 of broken.ndjson."""
 
     name = "ndjson"
+
+    def options(self) -> dict[str, object]:
+        return {}
 
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         return NdjsonFormat().payloads(data)
@@ -577,34 +561,26 @@ class DropsBadFields:
         return [{k: v for k, v in d.items() if k not in drop} for d in NdjsonFormat().parse(payload)]
 
 
-QUARANTINE_REPLAY_BUG = (
-    "bug: storage/ingest.py open_quarantine (lines 116-122) labels raw_record.id as 'raw_id', which collides "
-    "with quarantine.raw_id, so reading the row raises sqlalchemy InvalidRequestError 'Ambiguous column name "
-    "raw_id' and replay_quarantine fails whenever an entry is open"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=QUARANTINE_REPLAY_BUG)
 def test_replaying_the_quarantine_after_a_fix_resolves_the_accepted_entries(services: Services) -> None:
     original = ingest(services, (FEEDS / "broken.ndjson").read_bytes())
     (replay,) = replay_quarantine(
-        lambda _name: DropsBadFields(), source="demo", uow=services.uow(), now=services.now, progress=SilentProgress()
+        lambda _name, _options: DropsBadFields(),
+        source="demo",
+        uow=services.uow(),
+        now=services.now,
+        progress=SilentProgress(),
     )
-    assert replay.replay_of == "quarantine"
+    assert replay.replay_of == original.id
     for external_id in ("B-4", "B-5", "B-8"):
         assert posting(services, external_id).status is PostingStatus.PUBLISHED
     everything = quarantine(services, include_resolved=True)
     resolved = {e.position for e in everything if e.run_id == original.id and e.resolved_by == replay.id}
     assert {"line 4", "line 5", "line 8"} <= resolved
-    still_open = {e.position for e in quarantine(services) if e.run_id == original.id}
+    assert not [e for e in quarantine(services) if e.run_id == original.id]  # every old entry is closed...
+    still_open = {e.position for e in quarantine(services) if e.run_id == replay.id}  # ...by a fresh one or by success
     assert still_open == {"line 2", "line 3", "line 6", "line 9", "line 10", "line 12"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=QUARANTINE_REPLAY_BUG + "; and services.py replay_quarantine (lines 80-84) adds a new entry for "
-    "every record that fails again while leaving the old one open, so each replay doubles the open quarantine",
-)
 def test_replaying_the_quarantine_with_an_unchanged_parser_leaves_it_as_it_was(services: Services) -> None:
     bad = lines(
         {"external_id": "Q-1", "title": "x", "openings": "many"},
@@ -615,7 +591,7 @@ def test_replaying_the_quarantine_with_an_unchanged_parser_leaves_it_as_it_was(s
     assert len(quarantine(services)) == 3
     for _ in range(2):
         (replay,) = replay_quarantine(
-            create, source=None, uow=services.uow(), now=services.now, progress=SilentProgress()
+            rebuild, source=None, uow=services.uow(), now=services.now, progress=SilentProgress()
         )
         assert replay.counts == RunCounts(received=3, quarantined=3)
         assert len(quarantine(services)) == 3
@@ -623,18 +599,14 @@ def test_replaying_the_quarantine_with_an_unchanged_parser_leaves_it_as_it_was(s
 
 def test_replaying_an_empty_quarantine_runs_nothing(services: Services) -> None:
     ingest(services, CANONICAL)
-    assert replay_quarantine(create, source=None, uow=services.uow(), now=services.now, progress=SilentProgress()) == []
+    assert (
+        replay_quarantine(rebuild, source=None, uow=services.uow(), now=services.now, progress=SilentProgress()) == []
+    )
 
 
 # Robustness of identifiers, text and time
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pipeline.py _external_id (line 245) accepts only str and int, but validation accepts a float "
-    "external_id (e.g. 1.5) as its text; such a record is looked up under '' and inserted again on the next "
-    "run, which fails the whole run with an IntegrityError on (source, external_id)",
-)
 def test_a_numeric_external_id_with_a_fraction_is_recognised_on_the_next_run(services: Services) -> None:
     feed = lines({"external_id": 1.5, "title": "Decimal id"})
     assert ingest(services, feed).counts == RunCounts(received=1, new=1)
@@ -642,15 +614,6 @@ def test_a_numeric_external_id_with_a_fraction_is_recognised_on_the_next_run(ser
 
 
 def test_a_nul_character_in_a_record_does_not_stop_the_run(services: Services, request: pytest.FixtureRequest) -> None:
-    if services.engine.dialect.name == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug: nothing rejects U+0000 (validation.py _Reader.text, pipeline.py _drafts), and "
-                "PostgreSQL text cannot hold it, so storage/jobs.py save raises psycopg.DataError, the batch "
-                "is rolled back and the run fails instead of quarantining the one record",
-            )
-        )
     run = ingest(
         services, lines({"external_id": "N-1", "title": "Nurse\u0000"}, {"external_id": "N-2", "title": "Cook"})
     )
@@ -660,14 +623,5 @@ def test_a_nul_character_in_a_record_does_not_stop_the_run(services: Services, r
 
 
 def test_an_offset_date_reads_back_as_the_same_instant(services: Services, request: pytest.FixtureRequest) -> None:
-    if services.engine.dialect.name == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug: storage/jobs.py _row writes aware datetimes unconverted and SQLite's DateTime drops "
-                "the offset, so '2026-11-03T00:00:00+09:00' (canonical.ndjson A-3) reads back as 00:00 UTC, "
-                "nine hours late (PostgreSQL is right)",
-            )
-        )
     ingest(services, CANONICAL)
     assert posting(services, "A-3").date_posted == datetime(2026, 11, 2, 15, tzinfo=UTC)

@@ -122,7 +122,6 @@ EMPLOYER_COUNT_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=EMPLOYER_COUNT_BUG)
 @pytest.mark.parametrize(("employer", "expected"), [("acme", ["P-2", "P-1"]), ("데모 병원", ["P-5"])])
 def test_the_employer_filter_lists_and_counts_the_postings_of_that_employer(
     stocked: Services, employer: str, expected: list[str]

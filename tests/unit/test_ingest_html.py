@@ -73,11 +73,6 @@ def test_ordinary_ads_are_not_active_content(markup: str) -> None:
     assert not has_active_content(markup)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: html.py line 39 _ACTIVE_CONTENT matches 'javascript\\s*:' anywhere in the text, so a "
-    "developer ad listing 'JavaScript: 3 years' is rejected as script (and its record quarantined)",
-)
 def test_an_ad_that_names_javascript_as_a_skill_is_not_active_content() -> None:
     assert not has_active_content("<ul><li>JavaScript: 3 years</li><li>Python: 2 years</li></ul>")
 

@@ -215,11 +215,6 @@ def test_an_unknown_type_inside_a_list_is_named_on_its_own() -> None:
     assert (problem.field, problem.value) == ("employment_type", "gig")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: validation.py _Reader.choice (line 184) treats raw=None as 'not given' and reads the whole "
-    "employment_type list again, so a null item is reported as the list itself",
-)
 def test_a_null_inside_an_employment_type_list_is_ignored_like_an_empty_one() -> None:
     assert posting(employment_type=["FULL_TIME", None]).employment_types == (EmploymentType.FULL_TIME,)
 
@@ -242,11 +237,6 @@ def test_an_unknown_status_is_a_problem() -> None:
     assert problem.rule.startswith("is not one of ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: validation.py build_posting accepts status 'expired' (PostingStatus has it) although "
-    "docs/ingest.md allows only published, closed and removed; expired is derived from valid_through",
-)
 def test_a_partner_cannot_set_the_derived_status_expired() -> None:
     assert only_problem(status="expired").field == "status"
 
@@ -363,12 +353,6 @@ def test_a_salary_that_is_neither_text_nor_object_is_a_problem() -> None:
     assert problem.rule.startswith("must be text or an object")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: validation.py line 247 passes raw=None when the salary has no unit, and _Reader.choice "
-    "(line 184) then reads 'unit' from the top level of the record, so an unrelated top-level field "
-    "'unit' quarantines the record",
-)
 def test_an_unrelated_top_level_field_named_unit_does_not_affect_the_salary() -> None:
     built = posting(unit="Intensive Care", salary={"currency": "GBP", "min": 1, "max": 2})
     assert built.salary == Salary("GBP", 1.0, 2.0)

@@ -50,11 +50,6 @@ def test_a_name_that_is_only_a_legal_form_is_kept_rather_than_emptied() -> None:
     assert normalise_employer_name("Co. Ltd.") == "co ltd"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: employers.py normalise_employer_name drops the legal form 'co' after punctuation became "
-    "spaces, so 'The Co-operative Bank' folds to 'the operative bank'",
-)
 def test_a_hyphenated_word_is_not_mistaken_for_a_legal_form() -> None:
     assert normalise_employer_name("The Co-operative Bank plc") == "the co operative bank"
 

@@ -13,8 +13,11 @@ import click
 from lmis.cli.context import RichProgress, services
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lmis.bootstrap import Services
     from lmis.ingest.model import IngestRun
+    from lmis.ingest.ports import FeedFormat
 
 
 @click.group()
@@ -100,6 +103,12 @@ def _report(run: IngestRun, as_json: bool) -> None:
         click.echo(f"see the reasons with `lmis ingest quarantine --source {run.source}`")
 
 
+def _rebuild(name: str, options: Mapping[str, object]) -> FeedFormat:
+    from lmis.sources.registry import create
+
+    return create(name, options=options)
+
+
 @ingest.command()
 @click.option("--limit", default=20, show_default=True, help="How many runs.")
 def status(limit: int) -> None:
@@ -118,11 +127,10 @@ def status(limit: int) -> None:
 def replay(run_id: str, as_json: bool) -> None:
     """Run the raw records of RUN_ID through today's parsers again (after a fix)."""
     from lmis.ingest.services import replay_run
-    from lmis.sources.registry import create
 
     built = services()
     with RichProgress(enabled=not as_json) as progress:
-        run = replay_run(run_id, create, uow=built.uow(), now=built.now, progress=progress)
+        run = replay_run(run_id, _rebuild, uow=built.uow(), now=built.now, progress=progress)
     _report(run, as_json)
 
 
@@ -134,12 +142,11 @@ def replay(run_id: str, as_json: bool) -> None:
 def quarantine(source: str | None, include_resolved: bool, limit: int, replay_all: bool) -> None:
     """Records held back, with the field, value and rule that stopped each."""
     from lmis.ingest.services import list_quarantine, replay_quarantine
-    from lmis.sources.registry import create
 
     built = services()
     if replay_all:
         with RichProgress() as progress:
-            runs = replay_quarantine(create, source=source, uow=built.uow(), now=built.now, progress=progress)
+            runs = replay_quarantine(_rebuild, source=source, uow=built.uow(), now=built.now, progress=progress)
         for run in runs:
             _report(run, as_json=False)
         return

@@ -14,6 +14,10 @@ class PushFormat:
 
     name = "push"
 
+    def options(self) -> dict[str, object]:
+        """Nothing to rebuild this format with."""
+        return {}
+
     def payloads_of(self, records: list[object]) -> Iterator[Payload]:
         """One payload per pushed element, positioned by its index in the batch (from 1)."""
         for number, record in enumerate(records, start=1):

@@ -36,7 +36,10 @@ ALLOWED_TAGS = frozenset(
         "div",
     }
 )
-_ACTIVE_CONTENT = re.compile(r"<\s*(script|iframe|object|embed)\b|javascript\s*:|\son[a-z]+\s*=", re.IGNORECASE)
+_ACTIVE_CONTENT = re.compile(
+    r"<\s*(script|iframe|object|embed)\b|(href|src|action)\s*=\s*[\"']?\s*javascript\s*:|<[^>]*\son[a-z]+\s*=",
+    re.IGNORECASE,
+)
 _BLOCK_END = re.compile(r"</(p|li|h[2-6]|tr|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
 

@@ -22,6 +22,7 @@ class RawRecord:
     payload: str
     received_at: datetime
     decode_error: str = ""
+    ordinal: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ class IngestRun:
     format: str
     location: str
     started_at: datetime
+    format_options: Mapping[str, object] = field(default_factory=dict)
     status: RunStatus = RunStatus.RUNNING
     finished_at: datetime | None = None
     counts: RunCounts = field(default_factory=RunCounts)

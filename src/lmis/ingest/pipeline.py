@@ -85,7 +85,9 @@ def run_feed(
     Never raises for bad records (they are quarantined); an I/O or database error ends the run
     as failed, with the batches committed so far kept, and is raised again.
     """
-    run = IngestRun(new_id(), options.source, fmt.name, options.location, now(), replay_of=options.replay_of)
+    run = IngestRun(
+        new_id(), options.source, fmt.name, options.location, now(), fmt.options(), replay_of=options.replay_of
+    )
     with uow:
         uow.ingest.save_run(run)
         uow.commit()
@@ -124,7 +126,7 @@ def _ingest_batches(
     resolves: dict[str, str],
 ) -> RunCounts:
     """Every batch, then the full-snapshot removals; planner statistics refreshed as the writes double."""
-    counts, seen, analysed_at = RunCounts(), dict[str, str](), 0
+    counts, seen, analysed_at = RunCounts(), _Seen(), 0
     try:
         for chunk in _batches(payloads, options.batch_size):
             counts += _process(chunk, fmt, options, run, uow, now(), seen, resolves)
@@ -134,7 +136,7 @@ def _ingest_batches(
                 _refresh_statistics(uow)
                 analysed_at = written
         if options.full_snapshot:
-            counts += _remove_missing(options.source, set(seen), uow, now())
+            counts += _remove_missing(options.source, seen.mentioned, uow, now())
     except Exception as error:
         raise _RunFailed(error, counts) from error
     if counts.new + counts.updated + counts.removed > analysed_at:
@@ -161,15 +163,20 @@ def _process(
     run: IngestRun,
     uow: IngestUnitOfWork,
     at: datetime,
-    seen: dict[str, str],
+    seen: _Seen,
     resolves: dict[str, str],
 ) -> RunCounts:
-    """Store, read, decide and save one batch in one transaction; `seen` maps the run's external ids to positions.
+    """Store, read, decide and save one batch in one transaction; `seen` remembers the run's external ids.
 
     A draft whose content hash equals the stored one is unchanged and is not validated again
     (it was valid when stored), which is what makes re-reading an unchanged feed cheap.
     """
-    batch = _Batch([RawRecord(new_id(), run.id, options.source, p.position, p.text, at, p.decode_error) for p in chunk])
+    batch = _Batch(
+        [
+            RawRecord(new_id(), run.id, options.source, p.position, p.text, at, p.decode_error, seen.next_ordinal())
+            for p in chunk
+        ]
+    )
     read = [(raw, _drafts(raw, fmt, options)) for raw in batch.raw]
     with uow:
         uow.ingest.add_raw(batch.raw)
@@ -178,7 +185,7 @@ def _process(
         for raw, drafts in read:
             if isinstance(drafts, Problem):
                 batch.received += 1
-                batch.quarantine.append(_entry(raw, run, [drafts], at))
+                _hold(raw, batch, run, [drafts], at, resolves)
                 continue
             for draft in drafts:
                 batch.received += 1
@@ -203,27 +210,29 @@ def _decide(
     run: IngestRun,
     at: datetime,
     states: dict[str, StoredState],
-    seen: dict[str, str],
+    seen: _Seen,
     resolves: dict[str, str],
 ) -> None:
     """Put one draft where it belongs: unchanged, saved, removed or quarantined."""
     external_id = _external_id(draft)
-    if external_id in seen:
-        rule = f"appears twice in this run (first at {seen[external_id]})"
-        batch.quarantine.append(_entry(raw, run, [Problem("external_id", external_id, rule)], at))
+    if external_id:
+        seen.mentioned.add(external_id)
+    if external_id in seen.accepted:
+        rule = f"appears twice in this run (first at {seen.accepted[external_id]})"
+        _hold(raw, batch, run, [Problem("external_id", external_id, rule)], at, resolves)
         return
     state = states.get(external_id)
     digest = content_hash(draft)
-    if state is not None and state.content_hash == digest:
-        seen[external_id] = raw.position
+    if state is not None and state.content_hash == digest and state.status is not PostingStatus.REMOVED:
+        seen.accepted[external_id] = raw.position
         batch.unchanged += 1
         _resolve(raw, batch, resolves)
         return
     result = build_posting(draft, Context(options.source, raw.id, run.id, at, options.licence), digest)
     if isinstance(result, list):
-        batch.quarantine.append(_entry(raw, run, result, at))
+        _hold(raw, batch, run, result, at, resolves)
         return
-    seen[external_id] = raw.position
+    seen.accepted[external_id] = raw.position
     _resolve(raw, batch, resolves)
     if result.status is PostingStatus.REMOVED:
         if state is None or state.status is PostingStatus.REMOVED:
@@ -240,9 +249,33 @@ def _resolve(raw: RawRecord, batch: _Batch, resolves: dict[str, str]) -> None:
         batch.resolved.append(resolves[raw.position])
 
 
+def _hold(
+    raw: RawRecord, batch: _Batch, run: IngestRun, problems: list[Problem], at: datetime, resolves: dict[str, str]
+) -> None:
+    """Quarantine a record; on a replay its new entry supersedes the one it came from."""
+    batch.quarantine.append(_entry(raw, run, problems, at))
+    _resolve(raw, batch, resolves)
+
+
 def _external_id(draft: Draft) -> str:
+    """The external id as validation will read it (text, whole or decimal number)."""
     value = draft.get("external_id")
-    return str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What a run has met so far: accepted external ids (with their position), every id mentioned
+    (even in quarantined records, so a full snapshot never removes a posting it holds), and
+    the order of raw records."""
+
+    accepted: dict[str, str] = field(default_factory=dict)
+    mentioned: set[str] = field(default_factory=set)
+    ordinal: int = 0
+
+    def next_ordinal(self) -> int:
+        self.ordinal += 1
+        return self.ordinal
 
 
 def _remove_missing(source: str, seen: set[str], uow: IngestUnitOfWork, at: datetime) -> RunCounts:

@@ -16,6 +16,9 @@ class FeedFormat(Protocol):
 
     name: str
 
+    def options(self) -> dict[str, object]:
+        """What the format was built with (e.g. a CSV column mapping), so a replay can rebuild it."""
+
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         """The records of `data`, in order, each with its position (line, item or row number)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import BinaryIO
@@ -15,7 +15,8 @@ from lmis.shared.errors import NotFound, did_you_mean
 from lmis.shared.paging import Page, make_page, page_request
 from lmis.shared.progress import Progress
 
-FormatFor = Callable[[str], FeedFormat]
+FormatFor = Callable[[str, Mapping[str, object]], FeedFormat]
+"""Builds a feed format from its name and the options a run recorded (`FeedFormat.options`)."""
 
 
 def ingest_stream(
@@ -45,7 +46,7 @@ def replay_run(
     Raises `NotFound` (with close run ids) when there is no such run.
     """
     original = get_run(run_id, uow=uow)
-    fmt = format_for(original.format)
+    fmt = format_for(original.format, original.format_options)
     settings = replace(options or RunOptions(original.source, original.location), replay_of=original.id)
     return run_feed(_stored(original.id, uow), fmt, settings, uow=uow, now=now, progress=progress)
 
@@ -65,22 +66,24 @@ def replay_quarantine(
     now: Callable[[], datetime],
     progress: Progress,
 ) -> list[IngestRun]:
-    """Try every open quarantine entry again (after a fix); accepted ones are marked resolved.
+    """Try every open quarantine entry again (after a fix), one replay run per original run.
 
-    One run per (source, format); entries that fail again get a new entry in that run.
+    An accepted record closes its entry; one that fails again gets a new entry with today's
+    reason, which supersedes (closes) the old one, so the open quarantine never grows by replaying.
     """
     with uow:
         open_entries = uow.ingest.open_quarantine(source)
-        formats = {e.run_id: run.format for e, _raw in open_entries if (run := uow.ingest.run(e.run_id))}
-    groups: dict[tuple[str, str], list[tuple[QuarantineEntry, RawRecord]]] = {}
+        runs_by_id = {e.run_id: run for e, _raw in open_entries if (run := uow.ingest.run(e.run_id))}
+    groups: dict[str, list[tuple[QuarantineEntry, RawRecord]]] = {}
     for entry, raw in open_entries:
-        groups.setdefault((entry.source, formats.get(entry.run_id, "ndjson")), []).append((entry, raw))
+        groups.setdefault(entry.run_id, []).append((entry, raw))
     runs = []
-    for (group_source, format_name), items in sorted(groups.items()):
-        payloads = [Payload(f"raw {raw.id}", raw.payload, raw.decode_error) for _e, raw in items]
-        resolves = {f"raw {raw.id}": entry.id for entry, raw in items}
-        options = RunOptions(group_source, "quarantine replay", replay_of="quarantine")
-        fmt = format_for(format_name)
+    for run_id, items in sorted(groups.items()):
+        original = runs_by_id[run_id]
+        payloads = [Payload(raw.position, raw.payload, raw.decode_error) for _e, raw in items]
+        resolves = {raw.position: entry.id for entry, raw in items}
+        options = RunOptions(original.source, "quarantine replay", replay_of=run_id)
+        fmt = format_for(original.format, original.format_options)
         runs.append(run_feed(payloads, fmt, options, uow=uow, now=now, progress=progress, resolves=resolves))
     return runs
 

@@ -41,6 +41,8 @@ _EMPLOYMENT_ALIASES = {
     "parttime": "part_time",
 }
 E = TypeVar("E", EmploymentType, SalaryUnit, PostingStatus)
+_FROM_FIELD = object()  # `_Reader.choice` reads the field itself unless given a value (None included)
+PARTNER_STATUSES = frozenset({PostingStatus.PUBLISHED, PostingStatus.CLOSED, PostingStatus.REMOVED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ def build_posting(draft: Draft, context: Context, digest: str | None = None) -> 
     """
     read = _Reader(draft)
     external_id = read.text("external_id", required=True, limit=200)
-    title = read.text("title", required=True, limit=MAX_TITLE)
+    status = read.status()
+    title = read.text("title", required=status is not PostingStatus.REMOVED, limit=MAX_TITLE)
     description_html, description_text = read.description()
     employer = read.employer()
     salary = read.salary()
@@ -97,7 +100,7 @@ def build_posting(draft: Draft, context: Context, digest: str | None = None) -> 
         valid_through=read.moment("valid_through"),
         date_posted=read.moment("date_posted"),
         updated_at=read.moment("updated_at"),
-        status=read.choice("status", PostingStatus) or PostingStatus.PUBLISHED,
+        status=status,
         language=read.language(),
         url=url,
         provenance=Provenance(
@@ -138,6 +141,9 @@ class _Reader:
             self.fail(field, raw, "must be text")
             return ""
         text = str(raw).strip()
+        if "\x00" in text:
+            self.fail(field, text[:80].replace("\x00", "\\0"), "contains a NUL character")
+            return ""
         if required and not text:
             self.fail(field, raw, "is required")
         if len(text) > limit:
@@ -180,8 +186,8 @@ class _Reader:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
-    def choice(self, field: str, kind: type[E], default: E | None = None, raw: object = None) -> E | None:
-        value = self.value(field) if raw is None else raw
+    def choice(self, field: str, kind: type[E], default: E | None = None, raw: object = _FROM_FIELD) -> E | None:
+        value = self.value(field) if raw is _FROM_FIELD else raw
         if value is None or value == "":
             return default
         key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
@@ -192,6 +198,14 @@ class _Reader:
             allowed = ", ".join(member.value for member in kind)
             self.fail(field, value, f"is not one of {allowed}")
             return default
+
+    def status(self) -> PostingStatus:
+        found = self.choice("status", PostingStatus) or PostingStatus.PUBLISHED
+        if found not in PARTNER_STATUSES:
+            allowed = ", ".join(sorted(s.value for s in PARTNER_STATUSES))
+            self.fail("status", found.value, f"is not one of {allowed} (expiry follows valid_through)")
+            return PostingStatus.PUBLISHED
+        return found
 
     def employment_types(self) -> tuple[EmploymentType, ...]:
         raw = self.value("employment_type")
@@ -244,7 +258,7 @@ class _Reader:
             self.fail("salary.currency", currency, "must be an ISO 4217 code such as GBP")
         low = self.number("salary.min", low=0, high=1e12, within=raw)
         high = self.number("salary.max", low=0, high=1e12, within=raw)
-        unit = self.choice("salary.unit", SalaryUnit, raw=raw.get("unit") or None)
+        unit = self.choice("salary.unit", SalaryUnit, raw=raw.get("unit"))
         if low is not None and high is not None and low > high:
             self.fail("salary.min", low, f"is above salary.max ({high:g})")
             return None

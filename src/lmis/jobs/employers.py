@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from lmis.shared.text import normalise
 
-# Legal-form words that say nothing about which organisation it is (UK, US, EU, Korea, Indonesia).
-_LEGAL_FORMS = frozenset(
+# Legal-form words that say nothing about which organisation it is, where they stand: after the
+# name (UK, US, EU: "Ltd", "Inc", "GmbH") or before it (Korea "주식회사", Indonesia "PT", "CV").
+_SUFFIXES = frozenset(
     {
         "ltd",
         "limited",
@@ -23,20 +24,26 @@ _LEGAL_FORMS = frozenset(
         "sarl",
         "bv",
         "nv",
-        "pt",
         "tbk",
-        "cv",
         "persero",
         "주식회사",
         "주",
         "유한회사",
-        "재단법인",
-        "사단법인",
     }
 )
+_PREFIXES = frozenset({"pt", "cv", "주식회사", "주", "유한회사", "재단법인", "사단법인"})
 
 
 def normalise_employer_name(name: str) -> str:
-    """Fold `name` for grouping: normalised text without legal forms ("ACME Ltd." -> "acme")."""
-    words = [word for word in normalise(name).split() if word not in _LEGAL_FORMS]
-    return " ".join(words) or normalise(name)
+    """Fold `name` for grouping: normalised text without leading or trailing legal forms.
+
+    "ACME Ltd." and "Acme Limited" give "acme"; "PT Maju Jaya Tbk" gives "maju jaya"; a legal
+    word inside a name stays ("The Co-operative Bank plc" gives "the co operative bank").
+    """
+    folded = normalise(name)
+    words = folded.split()
+    while words and words[-1] in _SUFFIXES:
+        words.pop()
+    while words and words[0] in _PREFIXES:
+        words.pop(0)
+    return " ".join(words) or folded  # a name that is only legal forms is kept as it is

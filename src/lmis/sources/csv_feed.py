@@ -43,17 +43,26 @@ class CsvFormat:
         missing = [name for name in ("external_id", "title") if name not in columns]
         if missing:
             raise Invalid(f"{path}: the mapping lacks {', '.join(missing)}", field="mapping")
-        return cls(columns, str(mapping.get("delimiter", ",")))
+        return cls(columns, str(mapping.get("delimiter", cls().delimiter)))
+
+    def options(self) -> dict[str, object]:
+        """The column mapping and delimiter, so a replay reads the rows the same way."""
+        return {"columns": dict(self.columns), "delimiter": self.delimiter}
 
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         """One payload per row after the header; a row with more fields than the header keeps them under
         `__extra_fields__` so the row is stored whole and rejected with its reason."""
         text = io.TextIOWrapper(data, encoding="utf-8-sig", errors="replace", newline="")
-        reader = csv.reader(text, delimiter=self.delimiter)
+        try:
+            yield from self._rows(csv.reader(text, delimiter=self.delimiter))
+        finally:
+            text.detach()  # the caller owns `data`
+
+    def _rows(self, reader: Iterator[list[str]]) -> Iterator[Payload]:
         header = next(reader, [])
         line = 2
         for fields in reader:
-            start, line = line, reader.line_num + 1
+            start, line = line, reader.line_num + 1  # type: ignore[attr-defined]
             if not any(field.strip() for field in fields):
                 continue
             row: dict[str, object] = dict(zip(header, fields, strict=False))

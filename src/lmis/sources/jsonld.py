@@ -22,6 +22,10 @@ class JsonLdFormat:
 
     name = "jsonld"
 
+    def options(self) -> dict[str, object]:
+        """Nothing to rebuild this format with."""
+        return {}
+
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         """Documents (lines or array items) or whole HTML pages."""
         head = _head(data)
@@ -51,11 +55,11 @@ def _head(data: BinaryIO) -> bytes:
     peek = getattr(data, "peek", None)
     if peek is not None:
         head: bytes = peek(64)[:64]
-        return head.lstrip()
-    start = data.tell()
-    head = data.read(64)
-    data.seek(start)
-    return head.lstrip()
+    else:
+        start = data.tell()
+        head = data.read(64)
+        data.seek(start)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()
 
 
 def _array_items(whole: Payload) -> Iterator[Payload]:

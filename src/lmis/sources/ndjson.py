@@ -27,6 +27,10 @@ class NdjsonFormat:
 
     name = "ndjson"
 
+    def options(self) -> dict[str, object]:
+        """Nothing to rebuild this format with."""
+        return {}
+
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         """Each non-blank line, numbered from 1."""
         for number, line in enumerate(data, start=1):
@@ -39,12 +43,16 @@ class NdjsonFormat:
 
 
 class JsonArrayFormat:
-    """A JSON array of canonical postings (for large feeds prefer NDJSON, which streams)."""
+    """A JSON array of canonical postings, or a single posting object (for large feeds prefer NDJSON)."""
 
     name = "json"
 
+    def options(self) -> dict[str, object]:
+        """Nothing to rebuild this format with."""
+        return {}
+
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
-        """Each element of the array; a file that is not a JSON array is one bad payload."""
+        """Each element of the array; a single object is one payload, and bad JSON one bad payload."""
         whole = decode("file", data.read())
         if whole.decode_error:
             yield whole
@@ -61,5 +69,5 @@ class JsonArrayFormat:
             yield Payload(f"item {number}", json.dumps(item, ensure_ascii=False))
 
     def parse(self, payload: str) -> list[Draft]:
-        """The element's object (a whole file that was not an array is rejected here)."""
+        """The element's object (a whole file that is not JSON is rejected here, naming where it breaks)."""
         return [load_object(payload)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -66,9 +67,12 @@ def _refine(fmt: str, head: bytes) -> str:
     return fmt
 
 
-def create(name: str, mapping: Path | None = None) -> FeedFormat:
-    """A ready format: CSV and TSV take their column mapping file, the others no options."""
+def create(name: str, mapping: Path | None = None, options: Mapping[str, object] | None = None) -> FeedFormat:
+    """A ready format: CSV and TSV take a column mapping file (or the `options` a run recorded), others none."""
     cls = format_class(name)
+    if options:
+        rebuilt: FeedFormat = cls(**options)
+        return rebuilt
     if mapping is not None:
         from_mapping = getattr(cls, "from_mapping_file", None)
         if from_mapping is None:

@@ -23,6 +23,10 @@ class RssFormat:
 
     name = "rss"
 
+    def options(self) -> dict[str, object]:
+        """Nothing to rebuild this format with."""
+        return {}
+
     def payloads(self, data: BinaryIO) -> Iterator[Payload]:
         """One payload per item; a feed that cannot be read at all is one bad payload."""
         feed = feedparser.parse(data.read())
@@ -31,9 +35,10 @@ class RssFormat:
             yield Payload("feed", json.dumps({"error": problem}), "")
             return
         for number, entry in enumerate(feed.entries, start=1):
-            kept = {key: _plain(entry.get(key)) for key in _KEPT if entry.get(key) is not None}
+            # dict.get: feedparser's own get() falls back from `updated` to `published` (deprecated)
+            kept = {key: _plain(dict.get(entry, key)) for key in _KEPT if dict.get(entry, key) is not None}
             for key in ("published_parsed", "updated_parsed"):
-                stamp = entry.get(key)
+                stamp = dict.get(entry, key)
                 if stamp:
                     kept[key.removesuffix("_parsed")] = time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp)
             yield Payload(f"item {number}", json.dumps(kept, ensure_ascii=False))
@@ -50,9 +55,16 @@ class RssFormat:
             "url": item.get("link"),
             "date_posted": item.get("published"),
             "updated_at": item.get("updated"),
-            "employer": item.get("author"),
+            "employer": _author_name(item.get("author")),
         }
         return [{key: value for key, value in draft.items() if value not in (None, "")}]
+
+
+def _author_name(author: object) -> object:
+    """RSS authors are often "jobs@example.org (Demo Electric)": the name is in the brackets."""
+    if isinstance(author, str) and author.endswith(")") and "(" in author:
+        return author[author.rindex("(") + 1 : -1].strip() or author
+    return author
 
 
 def _plain(value: object) -> object:

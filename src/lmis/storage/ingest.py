@@ -26,6 +26,7 @@ class SqlIngestRepository:
         values = {
             "source": run.source,
             "format": run.format,
+            "format_options": dict(run.format_options),
             "location": run.location,
             "started_at": run.started_at,
             "finished_at": run.finished_at,
@@ -59,6 +60,7 @@ class SqlIngestRepository:
                         "run_id": r.run_id,
                         "source": r.source,
                         "position": r.position,
+                        "ordinal": r.ordinal,
                         "payload": r.payload,
                         "received_at": r.received_at,
                         "decode_error": r.decode_error,
@@ -72,7 +74,7 @@ class SqlIngestRepository:
         query = (
             sa.select(t.raw_record)
             .where(_raw.run_id == run_id)
-            .order_by(_raw.received_at, _raw.id)
+            .order_by(_raw.ordinal)
             .execution_options(stream_results=True, yield_per=1_000)
         )
         for row in self._db.execute(query):
@@ -114,12 +116,12 @@ class SqlIngestRepository:
     def open_quarantine(self, source: str | None) -> list[tuple[QuarantineEntry, RawRecord]]:
         """See `IngestRepository.open_quarantine`."""
         query = (
-            sa.select(t.quarantine, *(c.label(f"raw_{c.name}") for c in t.raw_record.c))
+            sa.select(t.quarantine, *(c.label(f"r_{c.name}") for c in t.raw_record.c))
             .join(t.raw_record, _raw.id == _q.raw_id)
             .where(*_quarantine_conditions(source, include_resolved=False))
             .order_by(_q.created_at, _q.id)
         )
-        return [(_entry(row), _raw_record(row, prefix="raw_")) for row in self._db.execute(query)]
+        return [(_entry(row), _raw_record(row, prefix="r_")) for row in self._db.execute(query)]
 
     def resolve(self, entry_ids: Collection[str], run_id: str) -> None:
         """See `IngestRepository.resolve`."""
@@ -154,6 +156,7 @@ def _run(row: Any) -> IngestRun:
         row.format,
         row.location,
         aware(row.started_at),
+        dict(row.format_options or {}),
         RunStatus(row.status),
         aware_or_none(row.finished_at),
         RunCounts(**row.counts),
@@ -174,6 +177,7 @@ def _raw_record(row: Any, prefix: str = "") -> RawRecord:
         value("payload"),
         aware(value("received_at")),
         value("decode_error"),
+        value("ordinal"),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -143,7 +143,8 @@ class SqlJobRepository:
     def find(self, where: PostingFilter, offset: int, limit: int) -> tuple[list[JobPosting], int]:
         """See `JobRepository.find`."""
         conditions = _conditions(where)
-        total = self._db.execute(sa.select(sa.func.count()).select_from(t.posting).where(*conditions)).scalar_one()
+        joined = t.posting.outerjoin(t.employer, _p.employer_id == _e.id)
+        total = self._db.execute(sa.select(sa.func.count()).select_from(joined).where(*conditions)).scalar_one()
         query = _select().where(*conditions).order_by(_p.date_posted.desc(), _p.id).offset(offset).limit(limit)
         return [_posting(row) for row in self._db.execute(query)], int(total)
 
@@ -221,47 +222,54 @@ def _conditions(where: PostingFilter) -> list[sa.ColumnElement[bool]]:
 
 def _row(p: JobPosting, kind: ChangeKind, sequence: int, at: datetime) -> dict[str, Any]:
     salary = p.salary or Salary()
-    return {
-        "id": p.id,
-        "source": p.source,
-        "external_id": p.external_id,
-        "title": p.title,
-        "description_html": p.description_html,
-        "description_text": p.description_text,
-        "employer_id": employer_id(p.employer) if p.employer else None,
-        "street": p.address.street,
-        "locality": p.address.locality,
-        "region": p.address.region,
-        "postal_code": p.address.postal_code,
-        "country": p.address.country,
-        "latitude": p.latitude,
-        "longitude": p.longitude,
-        "employment_types": [e.value for e in p.employment_types],
-        "working_hours": p.working_hours,
-        "salary_currency": salary.currency,
-        "salary_min": salary.minimum,
-        "salary_max": salary.maximum,
-        "salary_unit": salary.unit.value if salary.unit else None,
-        "salary_text": salary.text,
-        "education": p.education,
-        "experience_months": p.experience_months,
-        "openings": p.openings,
-        "valid_through": p.valid_through,
-        "date_posted": p.date_posted,
-        "updated_at": p.updated_at,
-        "status": p.status.value,
-        "language": p.language,
-        "url": p.url,
-        "retrieved_at": p.provenance.retrieved_at,
-        "licence": p.provenance.licence,
-        "raw_id": p.provenance.raw_id,
-        "run_id": p.provenance.run_id,
-        "content_hash": p.content_hash,
-        "derived": dict(p.derived),
-        "change_sequence": sequence,
-        "change_kind": kind.value,
-        "changed_at": at,
-    }
+    return _in_utc(
+        {
+            "id": p.id,
+            "source": p.source,
+            "external_id": p.external_id,
+            "title": p.title,
+            "description_html": p.description_html,
+            "description_text": p.description_text,
+            "employer_id": employer_id(p.employer) if p.employer else None,
+            "street": p.address.street,
+            "locality": p.address.locality,
+            "region": p.address.region,
+            "postal_code": p.address.postal_code,
+            "country": p.address.country,
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "employment_types": [e.value for e in p.employment_types],
+            "working_hours": p.working_hours,
+            "salary_currency": salary.currency,
+            "salary_min": salary.minimum,
+            "salary_max": salary.maximum,
+            "salary_unit": salary.unit.value if salary.unit else None,
+            "salary_text": salary.text,
+            "education": p.education,
+            "experience_months": p.experience_months,
+            "openings": p.openings,
+            "valid_through": p.valid_through,
+            "date_posted": p.date_posted,
+            "updated_at": p.updated_at,
+            "status": p.status.value,
+            "language": p.language,
+            "url": p.url,
+            "retrieved_at": p.provenance.retrieved_at,
+            "licence": p.provenance.licence,
+            "raw_id": p.provenance.raw_id,
+            "run_id": p.provenance.run_id,
+            "content_hash": p.content_hash,
+            "derived": dict(p.derived),
+            "change_sequence": sequence,
+            "change_kind": kind.value,
+            "changed_at": at,
+        }
+    )
+
+
+def _in_utc(row: dict[str, Any]) -> dict[str, Any]:
+    """Times converted to UTC: SQLite keeps no zone, so a stored +09:00 time would read back wrong."""
+    return {key: value.astimezone(UTC) if isinstance(value, datetime) else value for key, value in row.items()}
 
 
 def _employer(row: Any) -> Employer | None:

@@ -269,6 +269,7 @@ ingest_run = sa.Table(
     sa.Column("id", sa.String(16), primary_key=True),
     sa.Column("source", sa.String(64), nullable=False),
     sa.Column("format", sa.String(32), nullable=False),
+    sa.Column("format_options", sa.JSON, nullable=False),
     sa.Column("location", sa.Text, nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
@@ -286,10 +287,11 @@ raw_record = sa.Table(
     sa.Column("run_id", sa.String(16), nullable=False),
     sa.Column("source", sa.String(64), nullable=False),
     sa.Column("position", sa.String(64), nullable=False),
+    sa.Column("ordinal", sa.BigInteger, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("decode_error", sa.Text, nullable=False),
-    sa.Index(None, "run_id"),
+    sa.Index(None, "run_id", "ordinal"),
 )
 
 quarantine = sa.Table(
