@@ -11,11 +11,21 @@ if TYPE_CHECKING:
 
 
 def services() -> Services:
-    """Read the settings and build the services (only when a command needs them)."""
+    """Read the settings and build the services (only when a command needs them).
+
+    The engine is disposed when the command ends, so no database connection outlives it
+    (also when commands run in-process, as in tests).
+    """
+    import click
+
     from lmis.bootstrap import build
     from lmis.config import load_settings
 
-    return build(load_settings())
+    built = build(load_settings())
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(built.engine.dispose)
+    return built
 
 
 class RichProgress:

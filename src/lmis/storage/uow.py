@@ -24,6 +24,8 @@ class SqlUnitOfWork:
         self._transaction: sa.RootTransaction | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open; use a new one (services.uow()) for nested work")
         self._connection = self._engine.connect()
         self._transaction = self._connection.begin()
         self.taxonomy = SqlTaxonomyRepository(self._connection)

@@ -1,0 +1,92 @@
+"""`lmis eval`: quality evaluations on gold files (metric tables, or one JSON object with --json)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import random
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from lmis.cli.context import services
+
+if TYPE_CHECKING:
+    from lmis.bootstrap import Services
+    from lmis.enrich.evaluation import CodingGold
+
+_TITLE_COLUMNS = ("title", "text", "vacancyTitle")
+_ESCO_COLUMNS = ("esco_uri", "conceptUri")
+
+
+@click.group("eval")
+def evaluate() -> None:
+    """Measure enrichment quality on gold sets (see docs/enrichment.md)."""
+
+
+@evaluate.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(1), help="Evaluate a seeded random sample of this many rows.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
+def coding(path: Path, limit: int | None, seed: int, as_json: bool) -> None:
+    """Occupation coding of the titles in PATH (CSV; title|text, gold esco_uri or isco_code)."""
+    from lmis.enrich.e5 import E5Embedder
+    from lmis.enrich.evaluation import coding_metrics
+    from lmis.enrich.services import build_occupation_coder
+
+    rows = _rows(path)
+    if limit and limit < len(rows):
+        rows = random.Random(seed).sample(rows, limit)  # noqa: S311 - a reproducible sample, not a secret
+    built = services()
+    coder = build_occupation_coder(uow=built.uow(), embedder=E5Embedder(), cache_dir=built.settings.data_dir / "cache")
+    gold = _gold(rows, built)
+    titles = [_first(row, _TITLE_COLUMNS) for row in rows]
+    start = time.perf_counter()
+    predictions = coder.code(titles)
+    seconds = time.perf_counter() - start
+    metrics = {**coding_metrics(predictions, gold), "per_second": len(titles) / seconds if seconds else 0.0}
+    _print(metrics, as_json)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    if not rows or not any(column in rows[0] for column in _TITLE_COLUMNS):
+        raise click.UsageError(f"{path} needs a column named one of {', '.join(_TITLE_COLUMNS)}")
+    if not any(column in rows[0] for column in (*_ESCO_COLUMNS, "isco_code")):
+        raise click.UsageError(f"{path} needs a gold column: esco_uri or isco_code")
+    return rows
+
+
+def _first(row: dict[str, str], columns: tuple[str, ...]) -> str:
+    return next((row[c] for c in columns if row.get(c)), "")
+
+
+def _gold(rows: list[dict[str, str]], built: Services) -> list[CodingGold]:
+    from lmis.enrich.evaluation import CodingGold
+    from lmis.taxonomy.schemes import ESCO_OCCUPATION, concept_id
+
+    uris = {_first(row, _ESCO_COLUMNS) for row in rows} - {""}
+    with built.uow() as uow:
+        ids = {concept_id(ESCO_OCCUPATION.code, uri) for uri in uris}
+        records = {r.concept.uri: r.concept for r in uow.taxonomy.records(ids)}
+    gold = []
+    for row in rows:
+        uri = _first(row, _ESCO_COLUMNS)
+        concept = records.get(uri)
+        isco = row.get("isco_code") or (str(concept.attributes.get("isco_group", "")) if concept else "")
+        gold.append(CodingGold(concept.id if concept else None, isco))
+    return gold
+
+
+def _print(metrics: dict[str, float], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(metrics))
+        return
+    for name, value in metrics.items():
+        click.echo(f"{name:<26} {value:>10.4f}" if name != "n" else f"{name:<26} {int(value):>10d}")

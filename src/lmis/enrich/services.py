@@ -1,0 +1,52 @@
+"""Enrichment use cases: build the occupation coder from the stored taxonomy, code titles."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from lmis.enrich.coding import OccupationCoder, OccupationLabel
+from lmis.enrich.ports import Embedder
+from lmis.shared.errors import NotFound
+from lmis.taxonomy.model import ConceptKind
+from lmis.taxonomy.ports import TaxonomyUnitOfWork
+from lmis.taxonomy.schemes import ESCO_OCCUPATION
+
+
+def occupation_labels(*, uow: TaxonomyUnitOfWork, language: str = "en") -> list[OccupationLabel]:
+    """Every label of every current ESCO occupation in `language`, with its ISCO-08 unit group."""
+    with uow:
+        hits = uow.taxonomy.label_hits(
+            [], kinds={ConceptKind.OCCUPATION}, schemes=[ESCO_OCCUPATION.code], language=language, limit=10**7
+        )
+        records = {r.concept.id: r for r in uow.taxonomy.records({hit.concept.id for hit in hits})}
+    labels = [
+        OccupationLabel(hit.concept.id, hit.text, str(records[hit.concept.id].concept.attributes.get("isco_group", "")))
+        for hit in hits
+        if hit.concept.id in records
+    ]
+    if not labels:
+        raise NotFound("no ESCO occupations are stored: run `lmis init` (or `lmis taxonomy import esco`)")
+    return sorted(labels, key=lambda label: (label.concept_id, label.text))
+
+
+def build_occupation_coder(*, uow: TaxonomyUnitOfWork, embedder: Embedder, cache_dir: Path) -> OccupationCoder:
+    """The coder over all English ESCO occupation labels; label vectors are cached in `cache_dir`.
+
+    The cache file is named by a hash of the embedder version and every label, so a new
+    taxonomy release or model never reuses stale vectors.
+    """
+    labels = occupation_labels(uow=uow)
+    key = hashlib.sha256(embedder.version.encode())
+    for label in labels:
+        key.update(f"{label.concept_id}\x1f{label.text}\x1e".encode())
+    cache = cache_dir / f"occupation-labels-{key.hexdigest()[:16]}.npy"
+    if cache.is_file():
+        vectors = np.load(cache)
+    else:
+        vectors = embedder.passages([label.text for label in labels])
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        np.save(cache, vectors)
+    return OccupationCoder(labels, vectors, embedder)
