@@ -9,6 +9,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from lmis.config import Settings
+from lmis.enrich.services import enrich_posting
+from lmis.jobs.model import JobPosting
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
 from lmis.storage.uow import SqlUnitOfWork
@@ -38,6 +40,10 @@ class Services:
     def taxonomy_dir(self) -> Path:
         """The folder of shipped taxonomy releases."""
         return self.settings.taxonomy_dir
+
+    def enrich(self, posting: JobPosting) -> JobPosting:
+        """The enrichment hook every ingestion run of the platform passes postings through."""
+        return enrich_posting(posting)
 
     def upgrade_database(self) -> None:
         """Bring the schema to the newest migration."""

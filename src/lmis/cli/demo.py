@@ -113,7 +113,9 @@ def load_feeds(built: Services, folder: Path, progress: Progress) -> list[tuple[
             continue  # jobseekers and ground truth are not partner feeds
         mapping = folder / entry["mapping"] if entry.get("mapping") else None
         fmt = create(entry["format"], mapping)
-        options = RunOptions(entry["source"], str(folder / entry["path"]), licence="synthetic demo data")
+        options = RunOptions(
+            entry["source"], str(folder / entry["path"]), licence="synthetic demo data", enrich=built.enrich
+        )
         with (folder / entry["path"]).open("rb") as data:
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
         results.append((entry["source"], run.counts.as_dict()))

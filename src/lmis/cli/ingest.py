@@ -52,7 +52,7 @@ def run_command(
     data, label, head = _open(location, source, built)
     with data:
         fmt = create(format_name or guess_format(label, head), mapping)
-        options = RunOptions(source, label, licence=licence, full_snapshot=full_snapshot)
+        options = RunOptions(source, label, licence=licence, full_snapshot=full_snapshot, enrich=built.enrich)
         with RichProgress(enabled=not as_json) as progress:
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
     _report(run, as_json)

@@ -36,7 +36,7 @@ NUM_PERM = 128
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.4  # MinHash-LSH proposes pairs whose shingle Jaccard is likely above this
 BLOCK_LIMIT = 25  # a new posting is compared with at most this many earlier members of a hash/key block
-DUPLICATE_THRESHOLD = 0.70  # tuned on perturbation seed 1 (bench/dedup_perturbations.py)
+DUPLICATE_THRESHOLD = 0.85  # tuned on perturbation seed 1 (bench/dedup_perturbations.py)
 NEAR_TEXT = 0.6  # text Jaccard at or above which (with a near-equal title) a duplicate is "near"
 TEXT_SATURATION = 0.8  # a description Jaccard at or above this counts as the same text
 WEIGHTS = {"text": 0.40, "title": 0.20, "employer": 0.15, "place": 0.10, "date": 0.15, "skills": 0.10}
@@ -182,15 +182,16 @@ def _employer_match(a: str, b: str) -> float:
 
 
 def _place_match(a: _Signature, b: _Signature) -> float:
-    """1 for the same locality, 0.8 for a fuzzy locality or the same region, 0.5 when unknown, else 0."""
+    """1 for the same locality, 0.8 for a spelling variant, 0 for another; regions decide when a locality is missing.
+
+    Two known localities that differ are two places even inside one region (Leeds, Bradford).
+    """
     if a.locality and b.locality:
         if a.locality == b.locality:
             return 1.0
-        if fuzz.ratio(a.locality, b.locality) >= 90:
-            return 0.8
-        return 0.8 if a.region and a.region == b.region else 0.0
+        return 0.8 if fuzz.ratio(a.locality, b.locality) >= 90 else 0.0
     if a.region and b.region:
-        return 0.8 if a.region == b.region else 0.0
+        return 0.7 if a.region == b.region else 0.0
     return 0.5
 
 

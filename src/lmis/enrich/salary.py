@@ -30,15 +30,9 @@ MONTHLY_FACTOR: dict[SalaryUnit, float] = {
 # Confidence starts from how the numbers were found and loses a fixed amount per doubt.
 _BASE_CONFIDENCE = {STRUCTURED: 0.95, TEXT_PATTERN: 0.85}
 _PENALTY = {
-    "currency_assumed": 0.15,
-    "currency_unknown": 0.3,
-    "period_inferred": 0.3,
-    "period_unknown": 0.5,
-    "implausible": 0.4,
-    "wide_range": 0.1,
-    "range_swapped": 0.1,
-    "extra_amounts": 0.1,
-}
+    "currency_assumed": 0.15, "currency_unknown": 0.3, "period_inferred": 0.3, "period_unknown": 0.5,
+    "implausible": 0.4, "wide_range": 0.1, "range_swapped": 0.1, "extra_amounts": 0.1,
+}  # fmt: skip
 
 # Plausible annual pay per currency (anything outside is flagged, e.g. £1,000 an hour is
 # £2.08m a year). Currencies not listed are not checked.
@@ -257,16 +251,11 @@ def _finish(
     )  # fmt: skip
 
 
-def monthly_equivalent(amount: float, period: SalaryUnit) -> float:
-    """`amount` paid per `period` as a monthly amount (40 h and 5 days a week, 52 weeks a year)."""
-    return amount * MONTHLY_FACTOR[period]
-
-
 def _equivalents(amount: float | None, period: SalaryUnit | None) -> tuple[float | None, float | None]:
     """(monthly, annual) equivalents, rounded to cents; annual is 12 x monthly."""
     if amount is None or period is None:
         return None, None
-    monthly = monthly_equivalent(amount, period)
+    monthly = amount * MONTHLY_FACTOR[period]
     return round(monthly, 2), round(monthly * MONTHS_PER_YEAR, 2)
 
 
@@ -282,8 +271,10 @@ def _infer_period(currency: str | None, amount: float | None) -> SalaryUnit | No
 
 def _sanity(currency: str | None, low: float | None, high: float | None, *annual: float | None) -> list[str]:
     flags = []
-    bounds = _PLAUSIBLE_ANNUAL.get(currency or "")
-    if bounds and any(a is not None and not bounds[0] <= a <= bounds[1] for a in annual):
+    lowest, highest = _PLAUSIBLE_ANNUAL.get(currency or "", (0.0, float("inf")))
+    if any(v is not None and v <= 0 for v in (low, high)) or any(
+        a is not None and not lowest <= a <= highest for a in annual
+    ):
         flags.append("implausible")
     if low is not None and high is not None and low > 0 and high > 10 * low:
         flags.append("wide_range")
@@ -291,8 +282,7 @@ def _sanity(currency: str | None, low: float | None, high: float | None, *annual
 
 
 def _prepare(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
-    folded = re.sub(r"[‐‑‒–—―−]", "-", folded).replace("〜", "~")
+    folded = re.sub(r"[‐‑‒–—―−]", "-", unicodedata.normalize("NFKC", text)).replace("〜", "~")
     return " ".join(folded.split())
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from lmis.enrich.coding import OccupationCoder, OccupationLabel
 from lmis.enrich.ports import Embedder
+from lmis.enrich.salary import SALARY_METHOD_VERSION, normalise_salary
+from lmis.jobs.model import JobPosting
 from lmis.shared.errors import NotFound
 from lmis.taxonomy.model import ConceptKind
 from lmis.taxonomy.ports import TaxonomyUnitOfWork
@@ -50,3 +53,32 @@ def build_occupation_coder(*, uow: TaxonomyUnitOfWork, embedder: Embedder, cache
         cache_dir.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
     return OccupationCoder(labels, vectors, embedder)
+
+
+def enrich_posting(posting: JobPosting) -> JobPosting:
+    """The enrichment hook of ingestion: adds the derived fields built so far, each with its method.
+
+    Today: the normalised salary (`derived["salary"]`). Occupation, skills, place and duplicate
+    clusters join here as they are built (enrichment issue).
+    """
+    salary = normalise_salary(posting.salary)
+    if salary is None:
+        return posting
+    derived = {
+        **posting.derived,
+        "salary": {
+            "minimum": salary.minimum,
+            "maximum": salary.maximum,
+            "currency": salary.currency,
+            "period": salary.period.value if salary.period else None,
+            "annual_min": salary.annual_min,
+            "annual_max": salary.annual_max,
+            "monthly_min": salary.monthly_min,
+            "monthly_max": salary.monthly_max,
+            "confidence": salary.confidence,
+            "flags": list(salary.flags),
+            "method": salary.method,
+            "version": SALARY_METHOD_VERSION,
+        },
+    }
+    return replace(posting, derived=derived)

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from lmis.ingest.formats import PushFormat
 from lmis.ingest.model import IngestRun, Payload, QuarantineEntry, RawRecord
-from lmis.ingest.pipeline import RunOptions, run_feed
+from lmis.ingest.pipeline import Enrich, RunOptions, run_feed
 from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
 from lmis.shared.errors import NotFound, did_you_mean
 from lmis.shared.paging import Page, make_page, page_request
@@ -124,13 +124,15 @@ def accept_push(
     uow: IngestUnitOfWork,
     now: Callable[[], datetime],
     progress: Progress,
+    enrich: Enrich | None = None,
 ) -> tuple[IngestRun, list[QuarantineEntry]]:
     """Ingest a partner's pushed batch of canonical records; returns the run and what it quarantined.
 
     Each element is stored raw as its JSON text; idempotent by external id like every run.
     """
     fmt = PushFormat()
-    run = run_feed(fmt.payloads_of(records), fmt, RunOptions(source, "push"), uow=uow, now=now, progress=progress)
+    options = RunOptions(source, "push", enrich=enrich)
+    run = run_feed(fmt.payloads_of(records), fmt, options, uow=uow, now=now, progress=progress)
     with uow:
         held, _total = uow.ingest.quarantined(
             source=source, include_resolved=False, offset=0, limit=len(records) or 1, run_id=run.id

@@ -108,7 +108,9 @@ def push_postings(
     limit = services_.settings.max_push_records
     if len(records) > limit:
         raise Invalid(f"a push carries at most {limit} postings, got {len(records)}; split the batch", field="body")
-    run, held = accept_push(source, records, uow=uow, now=services_.now, progress=SilentProgress())
+    run, held = accept_push(
+        source, records, uow=uow, now=services_.now, progress=SilentProgress(), enrich=services_.enrich
+    )
     problems = [
         ProblemItemOut(position=e.position, field=p.field, value=p.value, rule=p.rule) for e in held for p in e.problems
     ]

@@ -116,7 +116,14 @@ def _submit(
     if errors:
         return errors
     record = _record(values, external_id, status, posted)
-    _run, held = accept_push(PORTAL_SOURCE, [record], uow=services_.uow(), now=services_.now, progress=SilentProgress())
+    _run, held = accept_push(
+        PORTAL_SOURCE,
+        [record],
+        uow=services_.uow(),
+        now=services_.now,
+        progress=SilentProgress(),
+        enrich=services_.enrich,
+    )
     return {p.field.replace(".", "_"): p.rule for entry in held for p in entry.problems}
 
 
