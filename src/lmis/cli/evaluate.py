@@ -53,6 +53,27 @@ def coding(path: Path, limit: int | None, seed: int, as_json: bool) -> None:
     _print(metrics, as_json)
 
 
+@evaluate.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
+def dedup(path: Path, as_json: bool) -> None:
+    """Duplicate clusters against the gold `cluster` field of canonical NDJSON records in PATH.
+
+    Pairwise precision, recall, F1 and B-cubed F1, and F1 per `perturbation` kind when present.
+    """
+    from lmis.enrich.dedup_eval import evaluate_dedup
+
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    records = []
+    for number, line in enumerate(raw.decode("utf-8").split("\n"), start=1):  # not splitlines: U+2028 is text
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise click.UsageError(f"{path}, line {number}: not JSON ({error.msg})") from None
+    _print(evaluate_dedup(records), as_json)
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
