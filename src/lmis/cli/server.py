@@ -44,14 +44,13 @@ def _has_postings(built: Services) -> bool:
 
 def _load_demo(built: Services, postings: int, country: str) -> None:
     """Generate a modest synthetic market into DATA_DIR/demo and ingest its feeds."""
-    from datetime import date
-
     from lmis.cli.demo import load_feeds
     from lmis.demo.model import DemoRequest
     from lmis.demo.services import generate_demo, shipped_data_dir
 
     folder = built.settings.data_dir / "demo"
-    request = DemoRequest(postings, max(postings // 10, 1), 1, country, date(2026, 11, 1), 90)
+    # Dated up to today, so the demo's vacancies are open when someone looks at them.
+    request = DemoRequest(postings, max(postings // 10, 1), 1, country, built.now().date(), 90)
     with RichProgress() as progress:
         generate_demo(request, uow=built.uow(), data_dir=shipped_data_dir(), out_dir=folder, progress=progress)
         for source, counts in load_feeds(built, folder, progress):
