@@ -39,17 +39,19 @@ def build_occupation_coder(*, uow: TaxonomyUnitOfWork, embedder: Embedder, cache
     """The coder over all English ESCO occupation labels; label vectors are cached in `cache_dir`.
 
     The cache file is named by a hash of the embedder version and every label, so a new
-    taxonomy release or model never reuses stale vectors.
+    taxonomy release or model never reuses stale vectors. Labels are embedded as queries.
     """
     labels = occupation_labels(uow=uow)
-    key = hashlib.sha256(embedder.version.encode())
+    key = hashlib.sha256(f"{embedder.version}|symmetric".encode())
     for label in labels:
         key.update(f"{label.concept_id}\x1f{label.text}\x1e".encode())
     cache = cache_dir / f"occupation-labels-{key.hexdigest()[:16]}.npy"
     if cache.is_file():
         vectors = np.load(cache)
     else:
-        vectors = embedder.passages([label.text for label in labels])
+        # Labels are embedded as queries too: title-to-label matching is symmetric, and on 3,000
+        # JobBERT titles this beat query-to-passage (top-1 0.243 vs 0.233, ISCO-4 0.331 vs 0.322).
+        vectors = embedder.queries([label.text for label in labels])
         cache_dir.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
     return OccupationCoder(labels, vectors, embedder)
