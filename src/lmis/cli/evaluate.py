@@ -18,6 +18,7 @@ from lmis.cli.context import services
 if TYPE_CHECKING:
     from lmis.bootstrap import Services
     from lmis.enrich.evaluation import CodingGold
+    from lmis.enrich.skills import SkillExtractor
 
 _TITLE_COLUMNS = ("title", "text", "vacancyTitle")
 _ESCO_COLUMNS = ("esco_uri", "conceptUri")
@@ -72,6 +73,51 @@ def dedup(path: Path, as_json: bool) -> None:
             except json.JSONDecodeError as error:
                 raise click.UsageError(f"{path}, line {number}: not JSON ({error.msg})") from None
     _print(evaluate_dedup(records), as_json)
+
+
+@evaluate.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
+def skills(paths: tuple[Path, ...], as_json: bool) -> None:
+    """ESCO skill ranking of the sentences in PATHS (Decorte et al. CSV: sentence, label): RP@5, RP@10, MRR.
+
+    e.g. ../shared/data/skill_extraction/decorte_esco/*_validation_annotations.csv
+    """
+    from lmis.enrich.skills_eval import evaluate_decorte, read_decorte
+
+    sentences = [sentence for path in paths for sentence in read_decorte(path)]
+    _print(evaluate_decorte(_skill_extractor(), sentences), as_json)
+
+
+@evaluate.command("skill-spans")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(1), help="Evaluate a seeded random sample of this many sentences.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--windows", is_flag=True, help="Fuse 2-4 word windows into the similarity: tighter spans, ~12x slower.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
+def skill_spans(paths: tuple[Path, ...], limit: int | None, seed: int, windows: bool, as_json: bool) -> None:
+    """Skill and knowledge spans of SkillSpan CoNLL files in PATHS: strict and loose span F1.
+
+    e.g. ../shared/data/skill_extraction/skillspan/skillspan_*_dev.conll.gz
+    """
+    from lmis.enrich.skills_eval import evaluate_skillspan, read_conll
+
+    sentences = [sentence for path in paths for sentence in read_conll(path)]
+    if limit and limit < len(sentences):
+        sentences = random.Random(seed).sample(sentences, limit)  # noqa: S311 - a reproducible sample, not a secret
+    start = time.perf_counter()
+    metrics = evaluate_skillspan(_skill_extractor(windowed=windows), sentences)
+    seconds = time.perf_counter() - start
+    _print({**metrics, "per_second": len(sentences) / seconds if seconds else 0.0}, as_json)
+
+
+def _skill_extractor(*, windowed: bool = False) -> SkillExtractor:
+    from lmis.enrich.e5 import E5Embedder
+    from lmis.enrich.skills import build_skill_extractor
+
+    built = services()
+    cache_dir = built.settings.data_dir / "cache"
+    return build_skill_extractor(uow=built.uow(), embedder=E5Embedder(), cache_dir=cache_dir, windowed=windowed)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
