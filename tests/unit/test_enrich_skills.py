@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from lmis.enrich.skills import Requirement, SkillExtractor, SkillLabel, narrow_window, split_sentences
@@ -21,25 +18,7 @@ from lmis.enrich.skills_eval import (
     span_f1,
 )
 from lmis.shared.errors import MalformedFile
-from lmis.shared.text import normalise
-
-
-class BagOfWords:
-    """Unit vectors of hashed words: texts sharing words are close (a stand-in for E5 in pure tests)."""
-
-    version = "bag-of-words-test"
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in normalise(text).split():
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1  # noqa: S324
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
-
-    queries = _embed
-    passages = _embed
-
+from tests.fakes import BagOfWords
 
 LABELS = [
     SkillLabel("python", "esco:python", "Python (computer programming)", True),

@@ -113,7 +113,7 @@ def skill_spans(paths: tuple[Path, ...], limit: int | None, seed: int, windows: 
 
 def _skill_extractor(*, windowed: bool = False) -> SkillExtractor:
     from lmis.enrich.e5 import E5Embedder
-    from lmis.enrich.skills import build_skill_extractor
+    from lmis.enrich.services import build_skill_extractor
 
     built = services()
     cache_dir = built.settings.data_dir / "cache"

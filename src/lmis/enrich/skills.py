@@ -12,20 +12,14 @@ Thresholds were chosen for loose span F1 on SkillSpan train (Zhang et al. 2022).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 
 from lmis.enrich.ports import Embedder, Vectors
-from lmis.shared.errors import NotFound
-from lmis.taxonomy.model import ConceptKind, LabelType
-from lmis.taxonomy.ports import TaxonomyUnitOfWork
-from lmis.taxonomy.schemes import ESCO_SKILL
 
 SKILL_METHOD = "skill-extraction-1"
 THRESHOLD = 0.87  # fused sentence + window similarity
@@ -306,45 +300,3 @@ def narrow_window(sentence: str, label: str, longest: int = 8) -> tuple[int, int
     assert best is not None  # noqa: S101 - hits is not empty
     first, last = best[2], best[2] + best[1]
     return words[first].start(), words[last].end()
-
-
-def skill_labels(*, uow: TaxonomyUnitOfWork, language: str = "en") -> list[SkillLabel]:
-    """Preferred and alternative labels (<= `MAX_LABEL_WORDS` words) of current ESCO skills and knowledge."""
-    with uow:
-        hits = uow.taxonomy.label_hits(
-            [], kinds={ConceptKind.SKILL}, schemes=[ESCO_SKILL.code], language=language, limit=10**7
-        )
-    labels = {
-        SkillLabel(hit.concept.id, hit.concept.code, hit.text, hit.label_type == LabelType.PREFERRED)
-        for hit in hits
-        if hit.label_type in (LabelType.PREFERRED, LabelType.ALTERNATIVE)
-        and (hit.label_type == LabelType.PREFERRED or len(hit.text.split()) <= MAX_LABEL_WORDS)
-    }
-    if not labels:
-        raise NotFound("no ESCO skills are stored: run `lmis init` (or `lmis taxonomy import esco`)")
-    return sorted(labels, key=lambda label: (label.concept_id, not label.preferred, label.text))
-
-
-def build_skill_extractor(
-    *, uow: TaxonomyUnitOfWork, embedder: Embedder, cache_dir: Path, windowed: bool = False
-) -> SkillExtractor:
-    """The extractor over English ESCO skill labels; preferred-label vectors are cached in `cache_dir`.
-
-    Only preferred labels are embedded: all ~103k labels of <= 6 words take ~17 minutes at the
-    measured ~103 labels/s, the 13.9k preferred ones ~2.3 minutes. Alternative labels still
-    count for exact (lexical) matches. The cache file is named by a hash of the embedder
-    version and every embedded label.
-    """
-    labels = skill_labels(uow=uow)
-    embedded = [label for label in labels if label.preferred]
-    key = hashlib.sha256(embedder.version.encode())
-    for label in embedded:
-        key.update(f"{label.concept_id}\x1f{label.text}\x1e".encode())
-    cache = cache_dir / f"skill-labels-{key.hexdigest()[:16]}.npy"
-    if cache.is_file():
-        vectors = np.load(cache)
-    else:
-        vectors = embedder.passages([label.text for label in embedded])
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        np.save(cache, vectors)
-    return SkillExtractor(labels, vectors, embedder, windowed=windowed)

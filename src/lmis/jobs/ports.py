@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from types import TracebackType
 from typing import Protocol
 
 from lmis.jobs.model import ChangeKind, JobPosting, PostingStatus
@@ -84,3 +85,26 @@ class JobRepository(Protocol):
 
     def refresh_statistics(self) -> None:
         """Let the query planner see how the postings grew (after bulk writes)."""
+
+
+class JobsUnitOfWork(Protocol):
+    """One transaction over postings."""
+
+    @property
+    def jobs(self) -> JobRepository:
+        """Postings and the change feed."""
+
+    def __enter__(self) -> JobsUnitOfWork:
+        """Begin the transaction."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        """Roll back what was not committed."""
+
+
+class JobsWriteUnitOfWork(JobsUnitOfWork, Protocol):
+    """A postings transaction that can be committed."""
+
+    def commit(self) -> None:
+        """Make the writes durable."""

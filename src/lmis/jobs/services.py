@@ -9,31 +9,13 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol
 
 from lmis.jobs.model import JobPosting
-from lmis.jobs.ports import JobRepository, PostingChange, PostingFilter
+from lmis.jobs.ports import JobRepository, JobsUnitOfWork, JobsWriteUnitOfWork, PostingChange, PostingFilter
 from lmis.shared.errors import Invalid, NotFound, Unauthorised, did_you_mean
 from lmis.shared.paging import Page, make_page, page_request
 
 MAX_CHANGES_PAGE = 1_000
-
-
-class JobsUnitOfWork(Protocol):
-    """One transaction over postings."""
-
-    @property
-    def jobs(self) -> JobRepository:
-        """Postings and the change feed."""
-
-    def __enter__(self) -> JobsUnitOfWork:
-        """Begin the transaction."""
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        """Roll back what was not committed."""
 
 
 def get_posting(posting_id: str, *, uow: JobsUnitOfWork) -> JobPosting:
@@ -127,13 +109,6 @@ def snapshot(*, uow: JobsUnitOfWork, now: Callable[[], datetime]) -> tuple[str, 
             uow.__exit__(None, None, None)
 
     return cursor, stream()
-
-
-class JobsWriteUnitOfWork(JobsUnitOfWork, Protocol):
-    """A postings transaction that can be committed."""
-
-    def commit(self) -> None:
-        """Make the writes durable."""
 
 
 def issue_manage_key(posting_id: str, *, uow: JobsWriteUnitOfWork, now: Callable[[], datetime]) -> str:

@@ -137,11 +137,12 @@ def find_occupations(
     query: ConceptQuery, *, cursor: str | None, limit: int | None, uow: TaxonomyUnitOfWork
 ) -> ConceptSearch:
     """Occupations (and occupation groups) matching `query`, best first, each with its ISCO-08 group."""
-    found = _find(query, OCCUPATION_KINDS, cursor, limit, uow)
-    with uow:
-        groups = isco_groups(found.page.items, uow.taxonomy)
-    items = [replace(m, isco=groups.get(m.concept.id)) for m in found.page.items]
-    return replace(found, page=Page(items, found.page.total, found.page.next_cursor))
+    return _find(query, OCCUPATION_KINDS, cursor, limit, uow, annotate=_with_isco)
+
+
+def _with_isco(matches: list[Match], repository: TaxonomyRepository) -> list[Match]:
+    groups = isco_groups(matches, repository)
+    return [replace(m, isco=groups.get(m.concept.id)) for m in matches]
 
 
 def isco_groups(matches: Collection[Match], repository: TaxonomyRepository) -> dict[str, ConceptRef]:
@@ -152,7 +153,7 @@ def isco_groups(matches: Collection[Match], repository: TaxonomyRepository) -> d
     """
     codes: dict[str, str] = {}
     records = {r.concept.id: r for r in repository.records([m.concept.id for m in matches])}
-    direct = []
+    direct: dict[tuple[str, str], str] = {}
     for concept_id, record in records.items():
         concept = record.concept
         if concept.scheme == ISCO_08.code:
@@ -160,20 +161,12 @@ def isco_groups(matches: Collection[Match], repository: TaxonomyRepository) -> d
         elif "isco_group" in concept.attributes:
             codes[concept_id] = str(concept.attributes["isco_group"])
         else:
-            direct.append((concept.scheme, concept.code))
-    for stored in repository.mappings_touching(direct) if direct else []:
+            direct[(concept.scheme, concept.code)] = concept_id
+    for stored in repository.mappings_touching(list(direct)) if direct else []:
         m = stored.mapping
-        if m.to_scheme == ISCO_08.code:
-            owner = next(
-                (
-                    cid
-                    for cid, r in records.items()
-                    if (r.concept.scheme, r.concept.code) == (m.from_scheme, m.from_code)
-                ),
-                None,
-            )
-            if owner and owner not in codes:
-                codes[owner] = m.to_code
+        owner = direct.get((m.from_scheme, m.from_code))
+        if m.to_scheme == ISCO_08.code and owner and owner not in codes:
+            codes[owner] = m.to_code
     refs = repository.refs_by_code(ISCO_08.code, set(codes.values()))
     return {cid: refs[code] for cid, code in codes.items() if code in refs}
 
@@ -191,7 +184,9 @@ def _find(
     cursor: str | None,
     limit: int | None,
     uow: TaxonomyUnitOfWork,
+    annotate: Callable[[list[Match], TaxonomyRepository], list[Match]] | None = None,
 ) -> ConceptSearch:
+    """Search concepts of `kinds`; `annotate` adds to the matches of the page, in the same transaction."""
     if not query.text.strip() and not query.code.strip():
         raise Invalid("give text to search for (q) or a code (code)", field="q")
     context = f"{sorted(kinds)}|{query}"
@@ -210,7 +205,9 @@ def _find(
             )
             matches = rank(query.text, hits)[:MAX_TEXT_MATCHES]
         suggestions = [] if matches or not query.text.strip() else _spellings(query, kinds, schemes, uow.taxonomy)
-    window = matches[request.offset : request.offset + request.size]
+        window = matches[request.offset : request.offset + request.size]
+        if annotate is not None:
+            window = annotate(window, uow.taxonomy)
     return ConceptSearch(make_page(window, len(matches), request, context=context), suggestions)
 
 
@@ -238,17 +235,7 @@ def _resolve_schemes(asked: Collection[str], repository: TaxonomyRepository) -> 
         return [s.code for s in stored if s.family in DEFAULT_FAMILIES]
     if [name.lower() for name in asked] == ["all"]:
         return []
-    resolved = []
-    for name in asked:
-        code = ALIASES.get(name.lower(), name.lower())
-        if code not in known:
-            raise Invalid(
-                f"unknown scheme {name!r}; stored schemes are {', '.join(sorted(known)) or 'none'}",
-                field="scheme",
-                suggestions=did_you_mean(name, known),
-            )
-        resolved.append(code)
-    return resolved
+    return [_scheme_name(name, known, "scheme") for name in asked]
 
 
 # -- reading one ----------------------------------------------------------------------------
@@ -417,10 +404,11 @@ def _crosswalk(
 
 
 def _scheme_name(name: str, known: set[str], field: str) -> str:
+    """The scheme code `name` stands for (aliases allowed); raises `Invalid` with close names."""
     code = ALIASES.get(name.lower(), name.lower())
     if code not in known:
         raise Invalid(
-            f"unknown scheme {name!r}; known schemes are {', '.join(sorted(known))}",
+            f"unknown scheme {name!r}; known schemes are {', '.join(sorted(known)) or 'none'}",
             field=field,
             suggestions=did_you_mean(name, known),
         )
