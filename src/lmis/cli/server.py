@@ -33,6 +33,8 @@ def init(demo_postings: int, demo_country: str) -> None:
         for warning in outcome.warnings:
             click.secho(f"  warning: {warning}", fg="yellow")
     if demo_postings and not _has_postings(built):
+        with RichProgress() as progress:
+            built.enricher.prepare(progress)
         _load_demo(built, demo_postings, demo_country)
     click.echo(f"Ready: {built.settings.resolved_database_url()}")
 

@@ -123,7 +123,7 @@ class VacancyCluster:
 
 
 @dataclass(frozen=True, slots=True)
-class _Signature:
+class Signature:
     """The normalised fields and MinHash kept per indexed posting (no description text: memory)."""
 
     id: str
@@ -140,7 +140,7 @@ class _Signature:
 
 
 @functools.cache
-def _permutations() -> Any:
+def permutations() -> Any:
     """The MinHash permutations, drawn once (drawing them per posting costs more than hashing)."""
     return MinHash(num_perm=NUM_PERM, seed=_MINHASH_SEED).permutations
 
@@ -150,16 +150,16 @@ def employer_key(name: str) -> str:
     return " ".join(word for word in normalise(name).split() if word not in _LEGAL_FORMS)
 
 
-def signature(posting: DedupInput) -> _Signature:
+def signature(posting: DedupInput) -> Signature:
     """Normalise a posting and compute its MinHash over word 3-shingles of title + description."""
     title = normalise(posting.title)
     words = f"{title} {normalise(posting.description_text)}".split()
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - 2))}
     shingles.discard(b"")
-    minhash = MinHash(num_perm=NUM_PERM, seed=_MINHASH_SEED, permutations=_permutations(), scheme="affine32")
+    minhash = MinHash(num_perm=NUM_PERM, seed=_MINHASH_SEED, permutations=permutations(), scheme="affine32")
     if shingles:
         minhash.update_batch(list(shingles))
-    return _Signature(
+    return Signature(
         id=posting.id,
         source=posting.source,
         title=title,
@@ -181,7 +181,7 @@ def _employer_match(a: str, b: str) -> float:
     return 1.0 if a == b else fuzz.token_set_ratio(a, b) / 100
 
 
-def _place_match(a: _Signature, b: _Signature) -> float:
+def _place_match(a: Signature, b: Signature) -> float:
     """1 for the same locality, 0.8 for a spelling variant, 0 for another; regions decide when a locality is missing.
 
     Two known localities that differ are two places even inside one region (Leeds, Bradford).
@@ -203,7 +203,7 @@ def _date_closeness(a: date | None, b: date | None) -> float:
     return 1.0 if gap <= 14 else max(0.0, 1.0 - (gap - 14) / 106)
 
 
-def score_pair(a: _Signature, b: _Signature) -> PairScore:
+def score_pair(a: Signature, b: Signature) -> PairScore:
     """Verify a candidate pair; the confidence is the weighted mean of its components.
 
     Components (each in [0, 1]): `text` = description shingle Jaccard estimated from the
@@ -247,7 +247,7 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._signatures: dict[str, _Signature] = {}
+        self._signatures: dict[str, Signature] = {}
         self._blocks: dict[object, list[str]] = {}
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}
@@ -310,7 +310,7 @@ class DuplicateIndex:
             repost_count=len(sources) - len(set(sources)),
         )
 
-    def _place(self, entry: _Signature) -> None:
+    def _place(self, entry: Signature) -> None:
         """Verify `entry` against its candidates, join the duplicates, then index it."""
         self._parent[entry.id] = entry.id
         self._members[entry.id] = [entry.id]
@@ -324,13 +324,13 @@ class DuplicateIndex:
         if entry.has_shingles:
             self._lsh.insert(entry.id, entry.minhash, check_duplication=False)
 
-    def _block_keys(self, entry: _Signature) -> list[object]:
+    def _block_keys(self, entry: Signature) -> list[object]:
         keys: list[object] = [entry.text_hash]
         if entry.employer:
             keys.append((entry.employer, entry.locality or entry.region, entry.title))
         return keys
 
-    def _candidates(self, entry: _Signature) -> set[str]:
+    def _candidates(self, entry: Signature) -> set[str]:
         """Earlier postings sharing a block with `entry`: same text, same key, or LSH bucket."""
         found: set[str] = set()
         for key in self._block_keys(entry):

@@ -1,135 +1,170 @@
-"""Enrichment use cases: build the occupation coder from the stored taxonomy, code titles."""
+"""Enrichment use cases: coded examples, the occupation review queue, the moderation queue, vacancies."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
+from datetime import datetime
 
-import numpy as np
-
-from lmis.enrich.coding import OccupationCoder, OccupationLabel
-from lmis.enrich.ports import Embedder, Vectors
-from lmis.enrich.salary import SALARY_METHOD_VERSION, normalise_salary
-from lmis.enrich.skills import MAX_LABEL_WORDS, SkillExtractor, SkillLabel
-from lmis.jobs.model import JobPosting
-from lmis.shared.errors import NotFound
-from lmis.taxonomy.model import ConceptKind, LabelType
+from lmis.enrich.coding import CodedExample, clean_title
+from lmis.enrich.model import CodingReview, ModerationCase, ModerationStatus, ReviewStatus
+from lmis.enrich.ports import EnrichUnitOfWork
+from lmis.enrich.vacancies import VacancyView
+from lmis.jobs.model import ChangeKind, PostingStatus
+from lmis.shared.errors import Invalid, NotFound, did_you_mean
 from lmis.taxonomy.ports import TaxonomyUnitOfWork
-from lmis.taxonomy.schemes import ESCO_OCCUPATION, ESCO_SKILL
+from lmis.taxonomy.schemes import ESCO_OCCUPATION
 
 
-def occupation_labels(*, uow: TaxonomyUnitOfWork, language: str = "en") -> list[OccupationLabel]:
-    """Every label of every current ESCO occupation in `language`, with its ISCO-08 unit group."""
+def import_examples(
+    examples: Sequence[CodedExample], *, origin: str, uow: EnrichUnitOfWork, now: Callable[[], datetime]
+) -> int:
+    """Store coded titles (e.g. a gold file) as examples the coder learns from; how many were new."""
     with uow:
-        hits = uow.taxonomy.label_hits(
-            [], kinds={ConceptKind.OCCUPATION}, schemes=[ESCO_OCCUPATION.code], language=language, limit=10**7
-        )
-        records = {r.concept.id: r for r in uow.taxonomy.records({hit.concept.id for hit in hits})}
-    labels = [
-        OccupationLabel(hit.concept.id, hit.text, str(records[hit.concept.id].concept.attributes.get("isco_group", "")))
-        for hit in hits
-        if hit.concept.id in records
-    ]
-    if not labels:
-        raise NotFound("no ESCO occupations are stored: run `lmis init` (or `lmis taxonomy import esco`)")
-    return sorted(labels, key=lambda label: (label.concept_id, label.text))
+        added = uow.enrichment.add_examples(examples, origin, now())
+        uow.commit()
+    return added
 
 
-def build_occupation_coder(*, uow: TaxonomyUnitOfWork, embedder: Embedder, cache_dir: Path) -> OccupationCoder:
-    """The coder over all English ESCO occupation labels; label vectors are cached in `cache_dir`.
-
-    Labels are embedded as queries too: title-to-label matching is symmetric, and on 3,000
-    JobBERT titles this beat query-to-passage (top-1 0.243 vs 0.233, ISCO-4 0.331 vs 0.322).
-    """
-    labels = occupation_labels(uow=uow)
-    keys = [(label.concept_id, label.text) for label in labels]
-    vectors = _cached_vectors("occupation-labels", keys, embedder.queries, f"{embedder.version}|symmetric", cache_dir)
-    return OccupationCoder(labels, vectors, embedder)
-
-
-def skill_labels(*, uow: TaxonomyUnitOfWork, language: str = "en") -> list[SkillLabel]:
-    """Preferred and alternative labels (<= `MAX_LABEL_WORDS` words) of current ESCO skills and knowledge."""
+def list_reviews(
+    *, status: ReviewStatus, offset: int, limit: int, uow: EnrichUnitOfWork
+) -> tuple[list[CodingReview], int]:
+    """A page of the review queue (least confident first while open) and its total."""
     with uow:
-        hits = uow.taxonomy.label_hits(
-            [], kinds={ConceptKind.SKILL}, schemes=[ESCO_SKILL.code], language=language, limit=10**7
-        )
-    labels = {
-        SkillLabel(hit.concept.id, hit.concept.code, hit.text, hit.label_type == LabelType.PREFERRED)
-        for hit in hits
-        if hit.label_type in (LabelType.PREFERRED, LabelType.ALTERNATIVE)
-        and (hit.label_type == LabelType.PREFERRED or len(hit.text.split()) <= MAX_LABEL_WORDS)
-    }
-    if not labels:
-        raise NotFound("no ESCO skills are stored: run `lmis init` (or `lmis taxonomy import esco`)")
-    return sorted(labels, key=lambda label: (label.concept_id, not label.preferred, label.text))
+        return uow.enrichment.reviews(status, offset, limit)
 
 
-def build_skill_extractor(
-    *, uow: TaxonomyUnitOfWork, embedder: Embedder, cache_dir: Path, windowed: bool = False
-) -> SkillExtractor:
-    """The extractor over English ESCO skill labels; preferred-label vectors are cached in `cache_dir`.
+def get_review(review_id: str, *, uow: EnrichUnitOfWork) -> CodingReview:
+    """One review; NotFound names the id."""
+    with uow:
+        review = uow.enrichment.review(review_id)
+    if review is None:
+        raise NotFound(f"no occupation review {review_id!r}")
+    return review
 
-    Only preferred labels are embedded: all ~103k labels of <= 6 words take ~17 minutes at the
-    measured ~103 labels/s, the 13.9k preferred ones ~2.3 minutes. Alternative labels still
-    count for exact (lexical) matches.
+
+def decide_review(
+    review_id: str,
+    concept_id: str,
+    *,
+    reviewer: str,
+    uow: EnrichUnitOfWork,
+    taxonomy_uow: TaxonomyUnitOfWork,
+    now: Callable[[], datetime],
+) -> CodingReview:
+    """Record a reviewer's occupation for a posting: the review closes, the title becomes a coded
+    example (training signal), and the posting's occupation is replaced (a change-feed update).
+
+    `concept_id` may be any current ESCO occupation, not only one of the candidates.
     """
-    labels = skill_labels(uow=uow)
-    keys = [(label.concept_id, label.text) for label in labels if label.preferred]
-    vectors = _cached_vectors("skill-labels", keys, embedder.passages, embedder.version, cache_dir)
-    return SkillExtractor(labels, vectors, embedder, windowed=windowed)
+    with taxonomy_uow:
+        chosen = {r.concept.id: r.concept for r in taxonomy_uow.taxonomy.records({concept_id})}.get(concept_id)
+    if chosen is None or chosen.scheme != ESCO_OCCUPATION.code:
+        raise Invalid(f"{concept_id!r} is not a stored ESCO occupation", field="concept_id")
+    at = now()
+    isco = str(chosen.attributes.get("isco_group", ""))
+    with uow:
+        review = uow.enrichment.review(review_id)
+        if review is None:
+            raise NotFound(f"no occupation review {review_id!r}")
+        decided = review.decide(concept_id, reviewer, at)
+        uow.enrichment.save_review(decided)
+        uow.enrichment.add_examples([CodedExample(clean_title(review.title), concept_id, isco)], "review", at)
+        posting = uow.jobs.get(review.posting_id)
+        if posting is not None:
+            occupation = {
+                "concept_id": concept_id,
+                "isco_code": isco,
+                "confidence": 1.0,
+                "method": "review",
+                "reviewer": decided.reviewer,
+                "decided_at": at.isoformat(),
+                "candidates": list(review.candidates),
+            }
+            uow.jobs.save(
+                [(replace(posting, derived={**posting.derived, "occupation": occupation}), ChangeKind.UPDATED)], at
+            )
+        uow.commit()
+    return decided
 
 
-def _cached_vectors(
-    name: str,
-    keys: list[tuple[str, str]],
-    embed: Callable[[Sequence[str]], Vectors],
-    version: str,
-    cache_dir: Path,
-) -> Vectors:
-    """Vectors of the label texts in `keys` ((concept id, text) pairs), embedded once and cached.
-
-    The cache file is named by a hash of `version` and every key, so a new taxonomy release or
-    model never reuses stale vectors.
-    """
-    digest = hashlib.sha256(version.encode())
-    for concept_id, text in keys:
-        digest.update(f"{concept_id}\x1f{text}\x1e".encode())
-    cache = cache_dir / f"{name}-{digest.hexdigest()[:16]}.npy"
-    if cache.is_file():
-        vectors: Vectors = np.load(cache)
-        return vectors
-    vectors = embed([text for _concept_id, text in keys])
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(cache, vectors)
-    return vectors
+def list_cases(
+    *, status: ModerationStatus, offset: int, limit: int, uow: EnrichUnitOfWork
+) -> tuple[list[ModerationCase], int]:
+    """A page of the moderation queue (riskiest first while open) and its total."""
+    with uow:
+        return uow.enrichment.cases(status, offset, limit)
 
 
-def enrich_posting(posting: JobPosting) -> JobPosting:
-    """The enrichment hook of ingestion: adds the derived fields built so far, each with its method.
+def get_case(case_id: str, *, uow: EnrichUnitOfWork) -> ModerationCase:
+    """One moderation case; NotFound names the id."""
+    with uow:
+        case = uow.enrichment.case(case_id)
+    if case is None:
+        raise NotFound(f"no moderation case {case_id!r}")
+    return case
 
-    Today: the normalised salary (`derived["salary"]`). Occupation, skills, place and duplicate
-    clusters join here as they are built (enrichment issue).
-    """
-    salary = normalise_salary(posting.salary)
-    if salary is None:
-        return posting
-    derived = {
-        **posting.derived,
-        "salary": {
-            "minimum": salary.minimum,
-            "maximum": salary.maximum,
-            "currency": salary.currency,
-            "period": salary.period.value if salary.period else None,
-            "annual_min": salary.annual_min,
-            "annual_max": salary.annual_max,
-            "monthly_min": salary.monthly_min,
-            "monthly_max": salary.monthly_max,
-            "confidence": salary.confidence,
-            "flags": list(salary.flags),
-            "method": salary.method,
-            "version": SALARY_METHOD_VERSION,
-        },
-    }
-    return replace(posting, derived=derived)
+
+def decide_case(
+    case_id: str,
+    decision: str,
+    *,
+    moderator: str,
+    note: str = "",
+    uow: EnrichUnitOfWork,
+    now: Callable[[], datetime],
+) -> ModerationCase:
+    """Record a moderator's judgement (a label for the fraud model); an ad judged fraud is closed."""
+    try:
+        status = ModerationStatus(decision)
+    except ValueError:
+        raise Invalid(
+            f"unknown decision {decision!r}",
+            field="decision",
+            suggestions=did_you_mean(decision, ["fraud", "legitimate"]),
+        ) from None
+    at = now()
+    with uow:
+        case = uow.enrichment.case(case_id)
+        if case is None:
+            raise NotFound(f"no moderation case {case_id!r}")
+        decided = case.decide(status, moderator, note, at)
+        uow.enrichment.save_case(decided)
+        posting = uow.jobs.get(case.posting_id)
+        if posting is not None:
+            known = posting.derived.get("fraud")
+            fraud = {
+                **(known if isinstance(known, dict) else {}),
+                "moderation": status.value,
+                "moderator": decided.moderator,
+            }
+            closed = status is ModerationStatus.FRAUD
+            changed = replace(
+                posting,
+                derived={**posting.derived, "fraud": fraud},
+                status=PostingStatus.CLOSED if closed else posting.status,
+            )
+            uow.jobs.save([(changed, ChangeKind.UPDATED)], at)
+        uow.commit()
+    return decided
+
+
+def moderation_labels(*, uow: EnrichUnitOfWork) -> list[tuple[frozenset[str], bool]]:
+    """(flags fired, judged fraud) of every decided case: the training labels of the fraud weights."""
+    labels: list[tuple[frozenset[str], bool]] = []
+    with uow:
+        for status in (ModerationStatus.FRAUD, ModerationStatus.LEGITIMATE):
+            offset = 0
+            while page := uow.enrichment.cases(status, offset, 1000)[0]:
+                labels.extend((case.flag_names(), status is ModerationStatus.FRAUD) for case in page)
+                offset += len(page)
+    return labels
+
+
+def vacancy(cluster_id: str, *, uow: EnrichUnitOfWork) -> VacancyView:
+    """One vacancy: its postings, sources, first/last seen and reposts; NotFound names the id."""
+    with uow:
+        members = uow.enrichment.cluster(cluster_id)
+    if not members:
+        raise NotFound(f"no vacancy cluster {cluster_id!r}")
+    return VacancyView(cluster_id, tuple(members))

@@ -28,7 +28,8 @@ from lmis.jobs.model import ChangeKind, JobPosting, PostingStatus
 from lmis.jobs.ports import StoredState
 from lmis.shared.progress import Progress
 
-Enrich = Callable[[JobPosting], JobPosting]
+# The enrichment hook: the batch's new and changed postings, inside the batch's transaction.
+Enrich = Callable[[list[JobPosting], IngestUnitOfWork], list[JobPosting]]
 BATCH_SIZE = 500
 MAX_RECORD_BYTES = 1 << 20
 
@@ -190,6 +191,9 @@ def _process(
             for draft in drafts:
                 batch.received += 1
                 _decide(draft, raw, batch, options, run, at, states, seen, resolves)
+        if options.enrich and batch.save:
+            enriched = options.enrich([posting for posting, _kind in batch.save], uow)
+            batch.save = [(posting, kind) for posting, (_old, kind) in zip(enriched, batch.save, strict=True)]
         uow.jobs.save(batch.save, at)
         removed = uow.jobs.remove(options.source, batch.removals, at) if batch.removals else 0
         uow.ingest.add_quarantine(batch.quarantine)
@@ -240,8 +244,7 @@ def _decide(
         else:
             batch.removals.append(external_id)
         return
-    enriched = options.enrich(result) if options.enrich else result
-    batch.save.append((enriched, ChangeKind.CREATED if state is None else ChangeKind.UPDATED))
+    batch.save.append((result, ChangeKind.CREATED if state is None else ChangeKind.UPDATED))
 
 
 def _resolve(raw: RawRecord, batch: _Batch, resolves: dict[str, str]) -> None:

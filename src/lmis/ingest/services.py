@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import BinaryIO
 
 from lmis.ingest.formats import PushFormat
-from lmis.ingest.model import IngestRun, Payload, QuarantineEntry, RawRecord
+from lmis.ingest.model import IngestRun, ParseError, Payload, Problem, QuarantineEntry, RawRecord
 from lmis.ingest.pipeline import Enrich, RunOptions, run_feed
 from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
+from lmis.ingest.validation import Context, build_posting, content_hash
+from lmis.jobs.model import JobPosting
 from lmis.shared.errors import NotFound, did_you_mean
 from lmis.shared.paging import Page, make_page, page_request
 from lmis.shared.progress import Progress
@@ -138,3 +140,26 @@ def accept_push(
             source=source, include_resolved=False, offset=0, limit=len(records) or 1, run_id=run.id
         )
     return run, held
+
+
+def read_documents(
+    records: list[object], *, source: str, now: Callable[[], datetime]
+) -> list[JobPosting | list[Problem]]:
+    """Canonical records read into postings exactly as ingestion reads them, without storing anything.
+
+    Each element gives a posting, or the problems that would have quarantined it (for
+    `POST /api/v1/enrich`, which describes documents instead of storing them). A record
+    without `external_id` gets its position ("doc-1", "doc-2", ...).
+    """
+    fmt, at = PushFormat(), now()
+    read: list[JobPosting | list[Problem]] = []
+    for payload in fmt.payloads_of(records):
+        try:
+            drafts = fmt.parse(payload.text)
+        except ParseError as error:
+            read.append([error.problem])
+            continue
+        draft = {"external_id": f"doc-{payload.position.split()[-1]}", **drafts[0]}
+        context = Context(source, "", "", at)
+        read.append(build_posting(draft, context, content_hash(draft)))
+    return read

@@ -325,3 +325,91 @@ posting_key = sa.Table(
     sa.Column("key_hash", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+coding_example = sa.Table(
+    "coding_example",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("concept_id", sa.String(16), nullable=False),
+    sa.Column("isco_code", sa.String(8), nullable=False),
+    sa.Column("origin", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("text", "concept_id"),
+)
+
+coding_review = sa.Table(
+    "coding_review",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("posting_id", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("candidates", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("chosen_concept_id", sa.String(16)),
+    sa.Column("reviewer", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Index(None, "status", "confidence"),
+    sa.Index(None, "posting_id", "status"),
+)
+
+moderation_case = sa.Table(
+    "moderation_case",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("posting_id", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("flags", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("moderator", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Index(None, "status", "score"),
+    sa.Index(None, "posting_id", "status"),
+)
+
+dedup_signature = sa.Table(
+    "dedup_signature",
+    metadata,
+    sa.Column("posting_id", sa.String(16), primary_key=True),
+    sa.Column("cluster_id", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("employer", sa.Text, nullable=False),
+    sa.Column("locality", sa.Text, nullable=False),
+    sa.Column("region", sa.Text, nullable=False),
+    sa.Column("date_posted", sa.Date),
+    sa.Column("skills", sa.JSON, nullable=False),
+    sa.Column("text_hash", sa.String(32), nullable=False),
+    sa.Column("minhash", sa.LargeBinary, nullable=False),
+    sa.Column("matched_id", sa.String(16)),
+    sa.Column("method", sa.String(16)),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("method_version", sa.String(32), nullable=False),
+    sa.Index(None, "cluster_id"),
+    sa.Index(None, "text_hash", "employer"),
+)
+
+dedup_block = sa.Table(
+    "dedup_block",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(40), nullable=False),
+    sa.Column("posting_id", sa.String(16), nullable=False),
+    sa.Index(None, "key", "id"),
+    sa.Index(None, "posting_id"),
+)
+
+wage_observation = sa.Table(
+    "wage_observation",
+    metadata,
+    sa.Column("posting_id", sa.String(16), primary_key=True),
+    sa.Column("isco_major", sa.String(1), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("annual", sa.Float, nullable=False),
+    sa.Index(None, "isco_major", "currency", "annual"),
+)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
+from lmis.storage.enrich import SqlEnrichmentRepository
 from lmis.storage.ingest import SqlIngestRepository
 from lmis.storage.jobs import SqlJobRepository
 from lmis.storage.taxonomy import SqlTaxonomyRepository
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
     taxonomy: SqlTaxonomyRepository
     jobs: SqlJobRepository
     ingest: SqlIngestRepository
+    enrichment: SqlEnrichmentRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -31,6 +33,7 @@ class SqlUnitOfWork:
         self.taxonomy = SqlTaxonomyRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
         self.ingest = SqlIngestRepository(self._connection)
+        self.enrichment = SqlEnrichmentRepository(self._connection)
         return self
 
     def __exit__(

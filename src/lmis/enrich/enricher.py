@@ -1,0 +1,283 @@
+"""The enrichment hook: a batch of postings -> salary, place, occupation, skills, cluster and fraud risk.
+
+Each derived value goes to `posting.derived[<step>]` with its method, version, confidence
+(where one applies), the taxonomy release it codes against, and the text it was read from.
+Uncertain occupation codes (top confidence under the review threshold) open a review;
+risky ads (fraud score at or above `MODERATION_THRESHOLD`) open a moderation case.
+The same code serves `POST /api/v1/enrich`, where nothing is stored (`persist=False`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from lmis.enrich.coding import CODING_METHOD, Candidate, OccupationCoder, clean_title
+from lmis.enrich.dedup import DedupInput
+from lmis.enrich.fraud import MODERATION_THRESHOLD, FraudContext, assess
+from lmis.enrich.model import CodingReview, ModerationCase
+from lmis.enrich.ports import EnrichmentRepository, SignatureRecord
+from lmis.enrich.salary import SALARY_METHOD_VERSION, NormalisedSalary, normalise_salary
+from lmis.enrich.skills import SKILL_METHOD, SkillExtractor
+from lmis.enrich.vacancies import assign_clusters, find_duplicates
+from lmis.jobs.model import JobPosting
+from lmis.shared.progress import Progress, SilentProgress
+
+if TYPE_CHECKING:
+    from lmis.enrich.places import Gazetteer
+
+STEPS = ("salary", "place", "occupation", "skills", "cluster", "fraud")
+REVIEW_THRESHOLD = 0.5
+WAGE_QUANTILE, WAGE_MINIMUM_SAMPLE = 0.9, 30
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichmentModels:
+    """What the steps read: the coder, the skill extractor, the gazetteer and their versions."""
+
+    coder: OccupationCoder | None
+    extractor: SkillExtractor | None
+    gazetteer: Gazetteer | None
+    taxonomy_release: str
+    model_version: str
+
+
+@dataclass(slots=True)
+class _Work:
+    """One posting while it is enriched."""
+
+    posting: JobPosting
+    derived: dict[str, object] = field(default_factory=dict)
+    salary: NormalisedSalary | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    skills: tuple[str, ...] = ()
+    cluster: SignatureRecord | None = None
+
+
+class Enricher:
+    """Runs the configured steps over batches; models load on first use and reload after `forget_models`."""
+
+    def __init__(
+        self,
+        load: Callable[[Progress], EnrichmentModels],
+        *,
+        now: Callable[[], datetime],
+        steps: Collection[str] = STEPS,
+        review_threshold: float = REVIEW_THRESHOLD,
+    ) -> None:
+        unknown = set(steps) - set(STEPS)
+        if unknown:
+            raise ValueError(f"unknown enrichment steps {sorted(unknown)}; known: {', '.join(STEPS)}")
+        self._load = load
+        self._models: EnrichmentModels | None = None
+        self.now = now
+        self.steps = frozenset(steps)
+        self.review_threshold = review_threshold
+        self.seconds: dict[str, float] = {}  # time spent in each step since this enricher was built
+
+    @property
+    def models(self) -> EnrichmentModels:
+        """The loaded models (loading them the first time)."""
+        return self.prepare(SilentProgress())
+
+    def prepare(self, progress: Progress) -> EnrichmentModels:
+        """Load the models now, reporting to `progress` (the first load embeds the ESCO labels)."""
+        if self._models is None:
+            self._models = self._load(progress)
+        return self._models
+
+    def forget_models(self) -> None:
+        """Drop the loaded models, e.g. after a reviewer's decision added a coded example."""
+        self._models = None
+
+    def enrich(self, postings: Sequence[JobPosting], repository: EnrichmentRepository) -> list[JobPosting]:
+        """The ingestion hook: derive every step, store clusters and wages, open reviews and cases."""
+        work = self.derive(postings, repository, persist=True)
+        return [replace(item.posting, derived={**item.posting.derived, **item.derived}) for item in work]
+
+    def derive(
+        self, postings: Sequence[JobPosting], repository: EnrichmentRepository | None, *, persist: bool
+    ) -> list[_Work]:
+        """The derived values of each posting; with `persist`, clusters, wages and queues are written."""
+        work = [_Work(posting) for posting in postings]
+        if not work:
+            return work
+        models = self.models if self.steps & {"place", "occupation", "skills"} else None
+        steps: list[tuple[str, Callable[[], None]]] = [("salary", partial(self._salaries, work))]
+        if models and models.gazetteer is not None:
+            steps.append(("place", partial(self._places, work, models.gazetteer)))
+        if models and models.coder is not None:
+            steps.append(("occupation", partial(self._occupations, work, models.coder)))
+        if models and models.extractor is not None:
+            steps.append(("skills", partial(self._skills, work, models.extractor)))
+        if repository is not None:
+            steps.append(("cluster", partial(self._clusters, work, repository, persist=persist)))
+        steps.append(("fraud", partial(self._fraud, work, repository)))
+        for name, step in steps:
+            if name in self.steps:
+                started = time.perf_counter()
+                step()
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+        if persist and repository is not None:
+            self._queue(work, repository)
+        return work
+
+    def _salaries(self, work: list[_Work]) -> None:
+        for item in work:
+            item.salary = normalise_salary(item.posting.salary)
+            if item.salary is not None:
+                item.derived["salary"] = _salary_dict(item.salary)
+
+    def _places(self, work: list[_Work], gazetteer: Gazetteer) -> None:
+        for item in work:
+            address, posting = item.posting.address, item.posting
+            place = gazetteer.resolve_address(
+                address.locality,
+                address.region,
+                address.postal_code,
+                address.country,
+                posting.latitude,
+                posting.longitude,
+            )
+            if place is not None:
+                item.derived["place"] = {**place.as_dict(), "version": gazetteer.version}
+
+    def _occupations(self, work: list[_Work], coder: OccupationCoder) -> None:
+        ranked = coder.code([item.posting.title for item in work])
+        for item, candidates in zip(work, ranked, strict=True):
+            item.candidates = candidates
+            if not candidates:
+                continue
+            top = candidates[0]
+            item.derived["occupation"] = {
+                **top.as_dict(),
+                "candidates": [candidate.as_dict() for candidate in candidates],
+                "read_from": {"field": "title", "text": clean_title(item.posting.title)},
+                "method": CODING_METHOD,
+                "version": self.models.model_version,
+                "taxonomy_release": self.models.taxonomy_release,
+                "needs_review": top.confidence < self.review_threshold,
+            }
+
+    def _skills(self, work: list[_Work], extractor: SkillExtractor) -> None:
+        mentions = extractor.extract_many([item.posting.description_text for item in work])
+        for item, found in zip(work, mentions, strict=True):
+            item.skills = tuple(mention.uri for mention in found)
+            item.derived["skills"] = {
+                "items": [
+                    {
+                        "skill_id": m.skill_id,
+                        "uri": m.uri,
+                        "label": m.label,
+                        "score": m.score,
+                        "requirement": m.requirement.value,
+                        "evidence": m.evidence,
+                        "read_from": {"field": "description_text", "start": m.start, "end": m.end},
+                        "text": item.posting.description_text[m.start : m.end],
+                    }
+                    for m in found
+                ],
+                "method": SKILL_METHOD,
+                "version": self.models.model_version,
+                "taxonomy_release": self.models.taxonomy_release,
+            }
+
+    def _clusters(self, work: list[_Work], repository: EnrichmentRepository, *, persist: bool) -> None:
+        inputs = [DedupInput.from_posting(item.posting, item.skills) for item in work]
+        records = assign_clusters(inputs, repository) if persist else find_duplicates(inputs, repository)
+        for item, record in zip(work, records, strict=True):
+            item.cluster = record
+            item.derived["cluster"] = {
+                "cluster_id": record.cluster_id,
+                "matched_id": record.matched_id,
+                "method": record.method,
+                "confidence": record.confidence,
+                "version": record.method_version,
+            }
+
+    def _fraud(self, work: list[_Work], repository: EnrichmentRepository | None) -> None:
+        quantiles: dict[tuple[str, str], float | None] = {}
+        for item in work:
+            context = FraudContext(
+                wage_p90_annual=self._wage_p90(item, repository, quantiles),
+                wage_currency=item.salary.currency if item.salary else None,
+                employers_with_same_text=(
+                    repository.employers_with_text(item.cluster.text_hash) if repository and item.cluster else 1
+                ),
+            )
+            item.derived["fraud"] = {
+                **assess(item.posting, item.salary, context).as_dict(),
+                "needs_moderation": False,
+            }
+
+    def _wage_p90(
+        self, item: _Work, repository: EnrichmentRepository | None, cache: dict[tuple[str, str], float | None]
+    ) -> float | None:
+        if repository is None or not item.candidates or not item.salary or not item.salary.currency:
+            return None
+        key = (item.candidates[0].isco[:1], item.salary.currency)
+        if key not in cache:
+            cache[key] = repository.wage_quantile(*key, WAGE_QUANTILE, WAGE_MINIMUM_SAMPLE)
+        return cache[key]
+
+    def _queue(self, work: list[_Work], repository: EnrichmentRepository) -> None:
+        at = self.now()
+        wages = []
+        for item in work:
+            fraud = item.derived.get("fraud")
+            if isinstance(fraud, dict) and float(fraud["score"]) >= MODERATION_THRESHOLD:
+                fraud["needs_moderation"] = True
+                self._open_case(item, fraud, repository, at)
+            if item.candidates and item.candidates[0].confidence < self.review_threshold:
+                self._open_review(item, repository, at)
+            annual = item.salary.annual_max or item.salary.annual_min if item.salary else None
+            if item.candidates and item.salary and item.salary.currency and annual:
+                wages.append((item.posting.id, item.candidates[0].isco[:1], item.salary.currency, float(annual)))
+        repository.add_wages(wages)
+
+    def _open_review(self, item: _Work, repository: EnrichmentRepository, at: datetime) -> None:
+        known = repository.open_review_of(item.posting.id)
+        review = CodingReview(
+            id=known.id if known else secrets.token_hex(8),
+            posting_id=item.posting.id,
+            title=item.posting.title,
+            confidence=item.candidates[0].confidence,
+            candidates=tuple(candidate.as_dict() for candidate in item.candidates),
+            created_at=known.created_at if known else at,
+        )
+        repository.save_review(review)
+
+    def _open_case(self, item: _Work, fraud: dict[str, object], repository: EnrichmentRepository, at: datetime) -> None:
+        known = repository.open_case_of(item.posting.id)
+        flags = fraud.get("flags")
+        case = ModerationCase(
+            id=known.id if known else secrets.token_hex(8),
+            posting_id=item.posting.id,
+            title=item.posting.title,
+            score=float(str(fraud["score"])),
+            flags=tuple(flags) if isinstance(flags, list) else (),
+            created_at=known.created_at if known else at,
+        )
+        repository.save_case(case)
+
+
+def _salary_dict(salary: NormalisedSalary) -> dict[str, object]:
+    return {
+        "minimum": salary.minimum,
+        "maximum": salary.maximum,
+        "currency": salary.currency,
+        "period": salary.period.value if salary.period else None,
+        "annual_min": salary.annual_min,
+        "annual_max": salary.annual_max,
+        "monthly_min": salary.monthly_min,
+        "monthly_max": salary.monthly_max,
+        "confidence": salary.confidence,
+        "flags": list(salary.flags),
+        "method": salary.method,
+        "version": SALARY_METHOD_VERSION,
+    }
