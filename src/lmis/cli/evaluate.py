@@ -157,8 +157,11 @@ def skills(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1), help="Evaluate a seeded random sample of this many sentences.")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--windows", is_flag=True, help="Fuse 2-4 word windows into the similarity: tighter spans, ~12x slower.")
+@click.option("--lexical", is_flag=True, help="Word-for-word label matches only (the ingestion hook's default mode).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the metrics.")
-def skill_spans(paths: tuple[Path, ...], limit: int | None, seed: int, windows: bool, as_json: bool) -> None:
+def skill_spans(
+    paths: tuple[Path, ...], limit: int | None, seed: int, windows: bool, lexical: bool, as_json: bool
+) -> None:
     """Skill and knowledge spans of SkillSpan CoNLL files in PATHS: strict and loose span F1.
 
     e.g. ../shared/data/skill_extraction/skillspan/skillspan_*_dev.conll.gz
@@ -169,7 +172,7 @@ def skill_spans(paths: tuple[Path, ...], limit: int | None, seed: int, windows: 
     if limit and limit < len(sentences):
         sentences = random.Random(seed).sample(sentences, limit)  # noqa: S311 - a reproducible sample, not a secret
     start = time.perf_counter()
-    metrics = evaluate_skillspan(_skill_extractor(windowed=windows), sentences)
+    metrics = evaluate_skillspan(_skill_extractor(windowed=windows), sentences, semantic=not lexical)
     seconds = time.perf_counter() - start
     _print({**metrics, "per_second": len(sentences) / seconds if seconds else 0.0}, as_json)
 

@@ -218,16 +218,20 @@ class SkillExtractor:
         """Skills of one ad, one mention per skill (its best), in text order."""
         return self.extract_many([text])[0]
 
-    def extract_many(self, texts: Sequence[str]) -> list[list[SkillMention]]:
-        """`extract` for many ads, with their sentences embedded in one batch."""
+    def extract_many(self, texts: Sequence[str], *, semantic: bool = True) -> list[list[SkillMention]]:
+        """`extract` for many ads, with their sentences embedded in one batch.
+
+        Without `semantic` only ESCO labels found word for word count (no embeddings: ~100x faster).
+        """
         kept = [[s for s in split_sentences(text) if not is_boilerplate(s)] for text in texts]
-        scores = iter(self._score([s.text for sentences in kept for s in sentences], windowed=self.windowed))
+        flat = [s.text for sentences in kept for s in sentences] if semantic else []
+        scores = iter(self._score(flat, windowed=self.windowed))
         results = []
         for sentences in kept:
             best: dict[str, SkillMention] = {}
             for sentence in sentences:
-                scored = next(scores)
-                for mention in [*self._lexical_in(sentence), *self._similar_to(sentence, scored)]:
+                similar = self._similar_to(sentence, next(scores)) if semantic else []
+                for mention in [*self._lexical_in(sentence), *similar]:
                     known = best.get(mention.skill_id)
                     if known is None or mention.score > known.score:
                         best[mention.skill_id] = mention

@@ -84,11 +84,13 @@ def evaluate_decorte(extractor: SkillExtractor, sentences: Sequence[GoldSentence
     return rp_metrics(ranked, gold)
 
 
-def evaluate_skillspan(extractor: SkillExtractor, sentences: Sequence[SpanSentence]) -> dict[str, float]:
+def evaluate_skillspan(
+    extractor: SkillExtractor, sentences: Sequence[SpanSentence], *, semantic: bool = True
+) -> dict[str, float]:
     """Extract skills from each sentence alone and score the runs of tokens their mentions cover."""
     texts, offsets = zip(*(token_offsets(s.tokens) for s in sentences), strict=True) if sentences else ((), ())
     predicted: list[set[Span]] = []
-    for mentions, token_spans in zip(extractor.extract_many(texts), offsets, strict=True):
+    for mentions, token_spans in zip(extractor.extract_many(texts, semantic=semantic), offsets, strict=True):
         spans = [char_to_tokens((m.start, m.end), token_spans) for m in mentions]
         predicted.append(covered_runs([span for span in spans if span is not None]))
     return span_f1(predicted, [s.spans for s in sentences])
