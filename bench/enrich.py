@@ -47,9 +47,8 @@ def feed_bytes(path: Path, limit: int) -> bytes:
     """The first `limit` lines of a (gzipped) JSON lines file."""
     import gzip
 
-    opened = gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
-    with opened as lines:
-        return "".join(line for _, line in zip(range(limit), lines, strict=False)).encode()
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return b"".join(line + b"\n" for line in raw.split(b"\n")[:limit] if line.strip())
 
 
 def ingest(built: Services, data: bytes, *, enrich: bool) -> float:

@@ -58,7 +58,8 @@ class Services:
         Duplicate clusters name the stored postings each one repeats (read-only).
         """
         with self.uow() as uow:
-            return [work.derived for work in self.enricher.derive(postings, uow.enrichment, persist=False)]
+            work = self.enricher.derive(postings, uow.enrichment, persist=False, semantic_skills=True)
+            return [item.derived for item in work]
 
     def upgrade_database(self) -> None:
         """Bring the schema to the newest migration."""
@@ -96,5 +97,11 @@ def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:
             progress=progress,
         )
 
-    enricher = Enricher(models, now=utc_now, steps=settings.enrich_steps, review_threshold=settings.review_threshold)
+    enricher = Enricher(
+        models,
+        now=utc_now,
+        steps=settings.enrich_steps,
+        review_threshold=settings.review_threshold,
+        semantic_skills=settings.skill_extraction == "semantic",
+    )
     return Services(settings, engine, enricher)

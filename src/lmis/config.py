@@ -9,7 +9,6 @@ from typing import Literal, get_args
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 EnrichStep = Literal["salary", "place", "occupation", "skills", "cluster", "fraud"]
 
 
@@ -64,6 +63,10 @@ class Settings(BaseSettings):
         default_factory=lambda: list(get_args(EnrichStep)),
         description="Enrichment steps ingestion runs, as JSON; occupation and skills embed ESCO labels on first use.",
     )
+    skill_extraction: Literal["lexical", "semantic"] = Field(
+        "lexical",
+        description="How ingestion finds skills: ESCO labels word for word (fast), or also by sentence embeddings.",
+    )
     review_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Occupation codes less confident than this go to the review queue."
     )
@@ -72,6 +75,13 @@ class Settings(BaseSettings):
     partner_tokens: dict[str, str] = Field(
         default_factory=dict,
         description='Partner push credentials as JSON, {"source": "token"}; until accounts exist (identity issue).',
+    )
+    staff_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'Staff credentials for the review and moderation queues as JSON, {"name": "token"};'
+            " until accounts exist (identity issue)."
+        ),
     )
     max_push_records: int = Field(1_000, ge=1, le=10_000, description="Most postings one partner push may carry.")
     default_language: Literal["en", "ko", "id"] = Field(

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import EMBEDDING_CACHE, SAMPLE_TAXONOMY
 
-SAMPLE_TAXONOMY = Path(__file__).parents[1] / "data" / "taxonomy"
 NATIONAL_SAMPLE = Path(__file__).parents[1] / "data" / "national_sample.csv"
 
 
@@ -18,6 +18,7 @@ def lmis(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[
         **os.environ,
         "LMIS_DATA_DIR": str(data_dir),
         "LMIS_TAXONOMY_DIR": str(SAMPLE_TAXONOMY),
+        "LMIS_CACHE_DIR": str(EMBEDDING_CACHE),
         "COLUMNS": "200",
         **env,
     }

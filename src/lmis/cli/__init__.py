@@ -8,6 +8,7 @@ import click
 
 from lmis.cli.db import db
 from lmis.cli.demo import demo
+from lmis.cli.enrich import enrich
 from lmis.cli.evaluate import evaluate
 from lmis.cli.ingest import ingest
 from lmis.cli.server import init, serve
@@ -30,6 +31,7 @@ cli.add_command(db)
 cli.add_command(taxonomy)
 cli.add_command(ingest)
 cli.add_command(demo)
+cli.add_command(enrich)
 cli.add_command(evaluate)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
-import io
 import json
 import random
 import time
@@ -15,18 +13,15 @@ from typing import TYPE_CHECKING
 import click
 
 from lmis.cli.context import services
+from lmis.cli.gold_titles import gold_titles, read_title_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from lmis.bootstrap import Services
     from lmis.enrich.coding import CodedExample, OccupationCoder
-    from lmis.enrich.coding_eval import GoldTitle
     from lmis.enrich.ports import Vectors
     from lmis.enrich.skills import SkillExtractor
-
-_TITLE_COLUMNS = ("title", "text", "vacancyTitle")
-_ESCO_COLUMNS = ("esco_uri", "conceptUri")
 
 
 @click.group("eval")
@@ -63,14 +58,18 @@ def coding(
     """
     from lmis.enrich.coding_eval import evaluate_coding
 
-    rows = _rows(path)
+    rows = read_title_rows(path)
     if limit and limit < len(rows):
         rows = random.Random(seed).sample(rows, limit)  # noqa: S311 - a reproducible sample, not a secret
     built = services()
     coder, embed = _coder(built)
-    items = _gold(rows, built)
+    items = gold_titles(rows, built)
     held = {item.key for item in items} - {""}
-    extra = [item for item in (_gold(_rows(examples_path), built) if examples_path else []) if item.key not in held]
+    extra = [
+        item
+        for item in (gold_titles(read_title_rows(examples_path), built) if examples_path else [])
+        if item.key not in held
+    ]
     metrics, calibration = evaluate_coding(coder, items, extra, embed, folds=folds, seed=seed, fit=fit_calibration)
     _print(metrics, as_json)
     if calibration is not None and not as_json:
@@ -97,9 +96,9 @@ def coding_languages(paths: tuple[Path, ...], english_path: Path, as_json: bool)
 
     built = services()
     coder, embed = _coder(built)
-    english = _gold(_rows(english_path), built)
+    english = gold_titles(read_title_rows(english_path), built)
     by_key = {item.key: item for item in english}
-    checks = {path.stem.rsplit("_", 1)[-1]: _gold(_rows(path), built) for path in paths}
+    checks = {path.stem.rsplit("_", 1)[-1]: gold_titles(read_title_rows(path), built) for path in paths}
     in_checks = {item.key for items in checks.values() for item in items}
     missing = in_checks - by_key.keys()
     if missing:
@@ -110,11 +109,6 @@ def coding_languages(paths: tuple[Path, ...], english_path: Path, as_json: bool)
         scored, _calibration = evaluate_coding(coder, items, examples, embed)
         metrics.update({f"{language}_{name}": value for name, value in scored.items()})
     _print(metrics, as_json)
-
-
-def _row_key(row: dict[str, str]) -> str:
-    """A gold row's id in its source file: the `row` column, or the file's unnamed first column."""
-    return row.get("row") or row.get("", "")
 
 
 @evaluate.command()
@@ -184,39 +178,6 @@ def _skill_extractor(*, windowed: bool = False) -> SkillExtractor:
     built = services()
     cache_dir = built.settings.resolved_cache_dir()
     return build_skill_extractor(uow=built.uow(), embedder=E5Embedder(), cache_dir=cache_dir, windowed=windowed)
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    if not rows or not any(column in rows[0] for column in _TITLE_COLUMNS):
-        raise click.UsageError(f"{path} needs a column named one of {', '.join(_TITLE_COLUMNS)}")
-    if not any(column in rows[0] for column in (*_ESCO_COLUMNS, "isco_code")):
-        raise click.UsageError(f"{path} needs a gold column: esco_uri or isco_code")
-    return rows
-
-
-def _first(row: dict[str, str], columns: tuple[str, ...]) -> str:
-    return next((row[c] for c in columns if row.get(c)), "")
-
-
-def _gold(rows: list[dict[str, str]], built: Services) -> list[GoldTitle]:
-    from lmis.enrich.coding_eval import GoldTitle
-    from lmis.enrich.evaluation import CodingGold
-    from lmis.taxonomy.schemes import ESCO_OCCUPATION, concept_id
-
-    uris = {_first(row, _ESCO_COLUMNS) for row in rows} - {""}
-    with built.uow() as uow:
-        ids = {concept_id(ESCO_OCCUPATION.code, uri) for uri in uris}
-        records = {r.concept.uri: r.concept for r in uow.taxonomy.records(ids)}
-    gold = []
-    for row in rows:
-        concept = records.get(_first(row, _ESCO_COLUMNS))
-        isco = row.get("isco_code") or (str(concept.attributes.get("isco_group", "")) if concept else "")
-        gold.append(
-            GoldTitle(_row_key(row), _first(row, _TITLE_COLUMNS), CodingGold(concept.id if concept else None, isco))
-        )
-    return gold
 
 
 def _coder(built: Services) -> tuple[OccupationCoder, Callable[[Sequence[CodedExample]], Vectors]]:

@@ -39,10 +39,13 @@ EXAMPLE_K = 50
 EXAMPLE_TEMPERATURE = 0.02
 EXAMPLE_WEIGHT = 0.5
 SHORTLIST = 200  # occupations ranked in full per title
-# Words of job-board titles that say nothing about the occupation.
+REMEMBERED_TITLES = 100_000
+# Words of job-board titles that say nothing about the occupation (English, Korean, Indonesian).
 _NOISE = re.compile(
     r"\b(urgent(ly)?|hiring|vacancy|vacancies|immediate(ly)?|wanted|required|needed|opening|internship|intern|"
-    r"trainee|part[ -]?time|full[ -]?time|contract|temporary|temp|remote|hybrid|fresh graduates?|walk[ -]?in)\b",
+    r"trainee|part[ -]?time|full[ -]?time|contract|temporary|temp|remote|hybrid|fresh graduates?|walk[ -]?in|"
+    r"dibutuhkan|lowongan( kerja)?|loker|segera|magang|paruh waktu|penuh waktu|kontrak|(pria|wanita)|"
+    r"채용|모집|구인|급구|정규직|계약직|아르바이트|알바|신입|경력|인턴|파트타임|남|여)\b",
     re.IGNORECASE,
 )
 
@@ -120,8 +123,9 @@ def clean_title(title: str) -> str:
     text = re.sub(r"[\(\[\{].*?[\)\]\}]", " ", title)
     text = re.sub(r"\b[A-Z]{0,3}\d[\w/-]*\b", " ", text)
     text = _NOISE.sub(" ", text)
-    head = re.split(r"\s[-–|/@]\s|,", text)[0]
-    return " ".join(head.strip(" :;-–|").split()) or title.strip()
+    parts = (part.strip(" :;-–|") for part in re.split(r"\s[-–|/@]\s|,", text))
+    head = next((part for part in parts if part), "")
+    return " ".join(head.split()) or title.strip()
 
 
 class OccupationCoder:
@@ -149,6 +153,7 @@ class OccupationCoder:
         ]
         self._starts = np.array(starts, dtype=np.intp)
         self._isco = {label.concept_id: label.isco for label in self.labels}
+        self._remembered: dict[tuple[str, int], list[Candidate]] = {}
         self._exact: dict[str, list[int]] = {}
         for index, label in enumerate(self.labels):
             self._exact.setdefault(normalise(label.text), []).append(index)
@@ -159,28 +164,33 @@ class OccupationCoder:
             raise ValueError("one vector per coded example is required")
         known = [i for i, example in enumerate(examples) if example.concept_id in self._concept_index]
         coder = copy.copy(self)
+        coder._remembered = {}
         coder.examples = [examples[i] for i in known]
         coder.example_vectors = vectors[known] if known else None
         coder.calibration = CALIBRATION_WITH_EXAMPLES if known else CALIBRATION_LABELS_ONLY
         return coder
 
     def code(self, titles: Sequence[str], top: int = 5) -> list[list[Candidate]]:
-        """The `top` candidates of each title, best first (an empty title gets none)."""
+        """The `top` candidates of each title, best first (an empty title gets none).
+
+        Job boards repeat titles, so each distinct cleaned title is coded once and remembered
+        (up to `REMEMBERED_TITLES`; the memory belongs to this coder and its examples).
+        """
         cleaned = [clean_title(title) for title in titles]
-        queries = self.embedder.queries(cleaned)
-        ranked: list[list[Candidate]] = []
-        for start in range(0, len(cleaned), 256):
+        fresh = sorted({text for text in cleaned if (text, top) not in self._remembered})
+        if len(self._remembered) + len(fresh) > REMEMBERED_TITLES:
+            self._remembered.clear()
+        queries = self.embedder.queries(fresh)
+        for start in range(0, len(fresh), 256):
             block = queries[start : start + 256]
             label_scores = block @ self.vectors.T
             per_concept = np.maximum.reduceat(label_scores, self._starts, axis=1)
             example_scores = block @ self.example_vectors.T if self.example_vectors is not None else None
-            for offset, text in enumerate(cleaned[start : start + 256]):
-                if not text.strip():
-                    ranked.append([])
-                    continue
+            for offset, text in enumerate(fresh[start : start + 256]):
                 examples = example_scores[offset] if example_scores is not None else None
-                ranked.append(self._rank(text, label_scores[offset], per_concept[offset], examples, top))
-        return ranked
+                ranked = self._rank(text, label_scores[offset], per_concept[offset], examples, top) if text else []
+                self._remembered[(text, top)] = ranked
+        return [list(self._remembered[(text, top)]) for text in cleaned]
 
     def _rank(
         self, text: str, labels: np.ndarray, concepts: np.ndarray, examples: np.ndarray | None, top: int

@@ -42,6 +42,7 @@ TEXT_SATURATION = 0.8  # a description Jaccard at or above this counts as the sa
 WEIGHTS = {"text": 0.40, "title": 0.20, "employer": 0.15, "place": 0.10, "date": 0.15, "skills": 0.10}
 _LEGAL_FORMS = frozenset({"ltd", "limited", "plc", "inc", "llc", "llp", "gmbh", "co", "company", "the", "and"})
 _MINHASH_SEED = 1
+SCHEME = "affine32"  # datasketch hashing scheme; stored MinHashes are rebuilt with it
 
 
 class MatchMethod(StrEnum):
@@ -156,7 +157,7 @@ def signature(posting: DedupInput) -> Signature:
     words = f"{title} {normalise(posting.description_text)}".split()
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - 2))}
     shingles.discard(b"")
-    minhash = MinHash(num_perm=NUM_PERM, seed=_MINHASH_SEED, permutations=permutations(), scheme="affine32")
+    minhash = MinHash(num_perm=NUM_PERM, seed=_MINHASH_SEED, permutations=permutations(), scheme=SCHEME)
     if shingles:
         minhash.update_batch(list(shingles))
     return Signature(
@@ -227,7 +228,8 @@ def score_pair(a: Signature, b: Signature) -> PairScore:
         components["skills"] = len(a.skills & b.skills) / len(a.skills | b.skills)
     total = sum(WEIGHTS[name] for name in components)
     confidence = round(sum(WEIGHTS[name] * value for name, value in components.items()) / total, 4)
-    vetoed = components["employer"] < 0.6 or components["place"] == 0.0
+    known_employers = bool(a.employer and b.employer)
+    vetoed = (known_employers and components["employer"] < 0.6) or components["place"] == 0.0
     if same_text:
         method = MatchMethod.EXACT
     elif jaccard >= NEAR_TEXT and components["title"] >= 0.9:

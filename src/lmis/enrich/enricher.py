@@ -13,8 +13,8 @@ import secrets
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from lmis.enrich.coding import CODING_METHOD, Candidate, OccupationCoder, clean_title
@@ -69,6 +69,7 @@ class Enricher:
         now: Callable[[], datetime],
         steps: Collection[str] = STEPS,
         review_threshold: float = REVIEW_THRESHOLD,
+        semantic_skills: bool = False,
     ) -> None:
         unknown = set(steps) - set(STEPS)
         if unknown:
@@ -78,6 +79,7 @@ class Enricher:
         self.now = now
         self.steps = frozenset(steps)
         self.review_threshold = review_threshold
+        self.semantic_skills = semantic_skills
         self.seconds: dict[str, float] = {}  # time spent in each step since this enricher was built
 
     @property
@@ -101,9 +103,18 @@ class Enricher:
         return [replace(item.posting, derived={**item.posting.derived, **item.derived}) for item in work]
 
     def derive(
-        self, postings: Sequence[JobPosting], repository: EnrichmentRepository | None, *, persist: bool
+        self,
+        postings: Sequence[JobPosting],
+        repository: EnrichmentRepository | None,
+        *,
+        persist: bool,
+        semantic_skills: bool | None = None,
     ) -> list[_Work]:
-        """The derived values of each posting; with `persist`, clusters, wages and queues are written."""
+        """The derived values of each posting; with `persist`, clusters, wages and queues are written.
+
+        `semantic_skills` overrides the enricher's skill mode (None keeps it).
+        """
+        semantic = self.semantic_skills if semantic_skills is None else semantic_skills
         work = [_Work(posting) for posting in postings]
         if not work:
             return work
@@ -114,7 +125,7 @@ class Enricher:
         if models and models.coder is not None:
             steps.append(("occupation", partial(self._occupations, work, models.coder)))
         if models and models.extractor is not None:
-            steps.append(("skills", partial(self._skills, work, models.extractor)))
+            steps.append(("skills", partial(self._skills, work, models.extractor, semantic=semantic)))
         if repository is not None:
             steps.append(("cluster", partial(self._clusters, work, repository, persist=persist)))
         steps.append(("fraud", partial(self._fraud, work, repository)))
@@ -148,6 +159,8 @@ class Enricher:
                 item.derived["place"] = {**place.as_dict(), "version": gazetteer.version}
 
     def _occupations(self, work: list[_Work], coder: OccupationCoder) -> None:
+        """Code each title; a reviewer's decision already on the posting (re-enriching) is kept."""
+        work = [item for item in work if not _reviewed(item.posting)]
         ranked = coder.code([item.posting.title for item in work])
         for item, candidates in zip(work, ranked, strict=True):
             item.candidates = candidates
@@ -164,8 +177,8 @@ class Enricher:
                 "needs_review": top.confidence < self.review_threshold,
             }
 
-    def _skills(self, work: list[_Work], extractor: SkillExtractor) -> None:
-        mentions = extractor.extract_many([item.posting.description_text for item in work])
+    def _skills(self, work: list[_Work], extractor: SkillExtractor, *, semantic: bool) -> None:
+        mentions = extractor.extract_many([item.posting.description_text for item in work], semantic=semantic)
         for item, found in zip(work, mentions, strict=True):
             item.skills = tuple(mention.uri for mention in found)
             item.derived["skills"] = {
@@ -182,7 +195,7 @@ class Enricher:
                     }
                     for m in found
                 ],
-                "method": SKILL_METHOD,
+                "method": f"{SKILL_METHOD}/{'semantic' if semantic else 'lexical'}",
                 "version": self.models.model_version,
                 "taxonomy_release": self.models.taxonomy_release,
             }
@@ -210,10 +223,7 @@ class Enricher:
                     repository.employers_with_text(item.cluster.text_hash) if repository and item.cluster else 1
                 ),
             )
-            item.derived["fraud"] = {
-                **assess(item.posting, item.salary, context).as_dict(),
-                "needs_moderation": False,
-            }
+            item.derived["fraud"] = assess(item.posting, item.salary, context).as_dict()
 
     def _wage_p90(
         self, item: _Work, repository: EnrichmentRepository | None, cache: dict[tuple[str, str], float | None]
@@ -227,18 +237,20 @@ class Enricher:
 
     def _queue(self, work: list[_Work], repository: EnrichmentRepository) -> None:
         at = self.now()
-        wages = []
+        wages, confident = [], []
         for item in work:
             fraud = item.derived.get("fraud")
             if isinstance(fraud, dict) and float(fraud["score"]) >= MODERATION_THRESHOLD:
-                fraud["needs_moderation"] = True
                 self._open_case(item, fraud, repository, at)
             if item.candidates and item.candidates[0].confidence < self.review_threshold:
                 self._open_review(item, repository, at)
+            elif item.candidates:
+                confident.append(item.posting.id)
             annual = item.salary.annual_max or item.salary.annual_min if item.salary else None
             if item.candidates and item.salary and item.salary.currency and annual:
                 wages.append((item.posting.id, item.candidates[0].isco[:1], item.salary.currency, float(annual)))
         repository.add_wages(wages)
+        repository.withdraw_reviews(confident)  # an update coded confidently needs no review any more
 
     def _open_review(self, item: _Work, repository: EnrichmentRepository, at: datetime) -> None:
         known = repository.open_review_of(item.posting.id)
@@ -264,6 +276,11 @@ class Enricher:
             created_at=known.created_at if known else at,
         )
         repository.save_case(case)
+
+
+def _reviewed(posting: JobPosting) -> bool:
+    occupation = posting.derived.get("occupation")
+    return isinstance(occupation, dict) and occupation.get("method") == "review"
 
 
 def _salary_dict(salary: NormalisedSalary) -> dict[str, object]:

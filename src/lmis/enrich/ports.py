@@ -56,14 +56,17 @@ class SignatureRecord:
 class ClusterStore(Protocol):
     """Stored duplicate signatures, their blocking keys and vacancy clusters."""
 
-    def candidates(self, keys: Sequence[str], per_key: int) -> list[SignatureRecord]:
-        """Postings sharing any of `keys`, at most the `per_key` newest of each key."""
+    def candidates(self, keys: Sequence[str], per_key: int) -> dict[str, list[SignatureRecord]]:
+        """The postings stored under each of `keys`, at most the `per_key` newest of each, oldest first."""
 
-    def add(self, record: SignatureRecord, keys: Sequence[str]) -> None:
-        """Store a posting's signature and blocking keys."""
+    def add_many(self, records: Sequence[tuple[SignatureRecord, Sequence[str]]]) -> None:
+        """Store postings' signatures with their blocking keys."""
 
     def forget(self, posting_ids: Collection[str]) -> None:
         """Remove the signatures and keys of postings (before they are signed again)."""
+
+    def members_of(self, cluster_ids: Collection[str]) -> dict[str, list[str]]:
+        """The member posting ids of each of `cluster_ids` that has members, sorted."""
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """Move every member of `old_cluster` to `new_cluster`."""
@@ -95,6 +98,9 @@ class EnrichmentRepository(ClusterStore, Protocol):
 
     def open_review_of(self, posting_id: str) -> CodingReview | None:
         """The open review of a posting, or None."""
+
+    def withdraw_reviews(self, posting_ids: Collection[str]) -> None:
+        """Delete the open reviews of postings (decided ones stay: they are training signal)."""
 
     def reviews(self, status: ReviewStatus, offset: int, limit: int) -> tuple[list[CodingReview], int]:
         """A page of reviews (least confident first when open, newest decision first otherwise) and the total."""

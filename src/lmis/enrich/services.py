@@ -1,4 +1,4 @@
-"""Enrichment use cases: coded examples, the occupation review queue, the moderation queue, vacancies."""
+"""Enrichment use cases: coded examples, the review and moderation queues, vacancies, re-enriching."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from lmis.enrich.coding import CodedExample, clean_title
+from lmis.enrich.enricher import Enricher
 from lmis.enrich.model import CodingReview, ModerationCase, ModerationStatus, ReviewStatus
 from lmis.enrich.ports import EnrichUnitOfWork
 from lmis.enrich.vacancies import VacancyView
 from lmis.jobs.model import ChangeKind, PostingStatus
 from lmis.shared.errors import Invalid, NotFound, did_you_mean
+from lmis.shared.progress import Progress
 from lmis.taxonomy.ports import TaxonomyUnitOfWork
 from lmis.taxonomy.schemes import ESCO_OCCUPATION
 
@@ -77,7 +79,6 @@ def decide_review(
                 "isco_code": isco,
                 "confidence": 1.0,
                 "method": "review",
-                "reviewer": decided.reviewer,
                 "decided_at": at.isoformat(),
                 "candidates": list(review.candidates),
             }
@@ -136,7 +137,6 @@ def decide_case(
             fraud = {
                 **(known if isinstance(known, dict) else {}),
                 "moderation": status.value,
-                "moderator": decided.moderator,
             }
             closed = status is ModerationStatus.FRAUD
             changed = replace(
@@ -162,9 +162,43 @@ def moderation_labels(*, uow: EnrichUnitOfWork) -> list[tuple[frozenset[str], bo
 
 
 def vacancy(cluster_id: str, *, uow: EnrichUnitOfWork) -> VacancyView:
-    """One vacancy: its postings, sources, first/last seen and reposts; NotFound names the id."""
+    """One vacancy: its postings, sources, first/last seen and reposts; NotFound names the id.
+
+    A cluster id is the smallest posting id of its cluster; after clusters merge, an older id
+    (as kept in a posting's derived fields) still leads to the vacancy its posting is now in.
+    """
     with uow:
         members = uow.enrichment.cluster(cluster_id)
+        if not members:
+            record = uow.enrichment.cluster_of(cluster_id)
+            members = uow.enrichment.cluster(record.cluster_id) if record else []
+            cluster_id = record.cluster_id if record else cluster_id
     if not members:
         raise NotFound(f"no vacancy cluster {cluster_id!r}")
     return VacancyView(cluster_id, tuple(members))
+
+
+def reenrich(
+    *,
+    uow: Callable[[], EnrichUnitOfWork],
+    enricher: Enricher,
+    now: Callable[[], datetime],
+    progress: Progress,
+    batch_size: int = 200,
+) -> int:
+    """Run every live posting through the enricher again (after new coded examples, a new model or
+    gazetteer); changed postings are saved as updates and reach partners through the change feed.
+    Returns how many postings were enriched.
+    """
+    with uow() as reading:
+        ids = [posting.id for posting in reading.jobs.snapshot(now())]
+    progress.begin("Enriching stored postings", len(ids))
+    for start in range(0, len(ids), batch_size):
+        with uow() as work:
+            postings = [p for p in (work.jobs.get(i) for i in ids[start : start + batch_size]) if p is not None]
+            enriched = enricher.enrich(postings, work.enrichment)
+            changed = [(new, ChangeKind.UPDATED) for new, old in zip(enriched, postings, strict=True) if new != old]
+            work.jobs.save(changed, now())
+            work.commit()
+        progress.advance(len(postings))
+    return len(ids)

@@ -188,6 +188,7 @@ class SkillExtractor:
             self._by_name.setdefault(label.text.casefold(), label.concept_id)
             self._by_name.setdefault(label.uri, label.concept_id)
         self._longest = max((len(key.split()) for key in self._lexical), default=0)
+        self._first_words = frozenset(key.split()[0] for key in self._lexical)
 
     def concept_for(self, label_or_uri: str) -> str | None:
         """The concept id of a label (any case) or an ESCO URI, or None."""
@@ -240,10 +241,13 @@ class SkillExtractor:
 
     def _lexical_in(self, sentence: Sentence) -> list[SkillMention]:
         words = list(_WORD.finditer(sentence.text))
+        folded = [word.group(0).casefold() for word in words]
         found = []
         for first in range(len(words)):
+            if folded[first] not in self._first_words:
+                continue
             for last in range(min(len(words), first + self._longest) - 1, first - 1, -1):
-                key = " ".join(w.group(0).casefold() for w in words[first : last + 1])
+                key = " ".join(folded[first : last + 1])
                 label = self._lexical.get(key)
                 if label is not None:
                     start, end = words[first].start(), words[last].end()

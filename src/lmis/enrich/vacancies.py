@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -23,6 +23,7 @@ from lmis.enrich.dedup import (
     LSH_THRESHOLD,
     METHOD_VERSION,
     NUM_PERM,
+    SCHEME,
     DedupInput,
     PairScore,
     Signature,
@@ -89,9 +90,9 @@ def restore(record: SignatureRecord) -> Signature:
     """The signature of a stored record (its MinHash rebuilt from the stored hash values)."""
     values = np.frombuffer(record.minhash, dtype=np.uint64)
     if values.size:
-        minhash = MinHash(num_perm=NUM_PERM, hashvalues=values, permutations=permutations())
+        minhash = MinHash(num_perm=NUM_PERM, hashvalues=values, permutations=permutations(), scheme=SCHEME)
     else:
-        minhash = MinHash(num_perm=NUM_PERM, permutations=permutations())
+        minhash = MinHash(num_perm=NUM_PERM, permutations=permutations(), scheme=SCHEME)
     return Signature(
         id=record.posting_id,
         source=record.source,
@@ -108,53 +109,91 @@ def restore(record: SignatureRecord) -> Signature:
 
 
 def assign_clusters(postings: Sequence[DedupInput], store: ClusterStore) -> list[SignatureRecord]:
-    """Sign each posting, link it to the stored duplicates it verifies against, store it; records in order.
+    """Sign each posting, link it to the duplicates it verifies against (stored ones and earlier ones of
+    the batch), store the batch; records in order. A posting signed before (an update) is forgotten first.
 
-    A posting signed before (an update) is forgotten first, so its new text decides.
+    The stored candidates of the whole batch are read in one query and the batch is written in one.
     """
-    store.forget([posting.id for posting in postings])
-    return [_place(signature(posting), store) for posting in postings]
+    _forget(store, [posting.id for posting in postings])
+    batch = _Batch(postings, store)
+    records = [batch.place(entry, keys) for entry, keys in zip(batch.entries, batch.keys, strict=True)]
+    final = [replace(record, cluster_id=batch.current(record.cluster_id)) for record in records]
+    store.add_many([(record, keys) for record, keys in zip(final, batch.keys, strict=True)])
+    return final
 
 
 def find_duplicates(postings: Sequence[DedupInput], store: ClusterStore) -> list[SignatureRecord]:
-    """What `assign_clusters` would give each posting, without storing anything (postings are not linked
-    to each other, only to stored ones)."""
+    """What `assign_clusters` would give each posting, without storing anything (postings are linked to
+    stored ones only, not to each other)."""
+    batch = _Batch(postings, store)
     records = []
-    for posting in postings:
-        entry = signature(posting)
-        keys = blocking_keys(entry)
-        best, clusters = _verify(entry, store, keys)
+    for entry, keys in zip(batch.entries, batch.keys, strict=True):
+        best, clusters = batch.verify(entry, keys)
         records.append(_record(entry, min({entry.id, *clusters}), best))
     return records
 
 
-def _place(entry: Signature, store: ClusterStore) -> SignatureRecord:
-    keys = blocking_keys(entry)
-    best, clusters = _verify(entry, store, keys)
-    cluster_id = min({entry.id, *clusters})
-    for other in clusters - {cluster_id}:
-        store.relabel(other, cluster_id)
-    record = _record(entry, cluster_id, best)
-    store.add(record, keys)
-    return record
+def _forget(store: ClusterStore, posting_ids: list[str]) -> None:
+    """Forget postings; a cluster named after one of them is renamed after its smallest remaining member."""
+    named = store.members_of(posting_ids)
+    store.forget(posting_ids)
+    leaving = set(posting_ids)
+    for cluster_id, members in named.items():
+        rest = [member for member in members if member not in leaving]
+        if rest:
+            store.relabel(cluster_id, rest[0])
 
 
-def _verify(
-    entry: Signature, store: ClusterStore, keys: Sequence[str]
-) -> tuple[tuple[PairScore, str] | None, set[str]]:
-    """The best verified duplicate (verdict, posting id) among the stored candidates, and their clusters."""
-    best: tuple[PairScore, str] | None = None
-    clusters: set[str] = set()
-    for candidate in store.candidates(keys, BLOCK_LIMIT):
-        if candidate.posting_id == entry.id:
-            continue
-        verdict = score_pair(entry, restore(candidate))
-        if not verdict.is_duplicate:
-            continue
-        clusters.add(candidate.cluster_id)
-        if best is None or (verdict.confidence, candidate.posting_id) > (best[0].confidence, best[1]):
-            best = (verdict, candidate.posting_id)
-    return best, clusters
+class _Batch:
+    """A batch being clustered: its signatures and keys, the stored candidates of all its keys, the
+    entries placed so far and the clusters renamed on the way."""
+
+    def __init__(self, postings: Sequence[DedupInput], store: ClusterStore) -> None:
+        self.store = store
+        self.entries = [signature(posting) for posting in postings]
+        self.keys = [blocking_keys(entry) for entry in self.entries]
+        wanted = sorted({key for keys in self.keys for key in keys})
+        self.by_key: dict[str, list[SignatureRecord]] = store.candidates(wanted, BLOCK_LIMIT) if wanted else {}
+        self.restored: dict[str, Signature] = {}
+        self.renamed: dict[str, str] = {}
+
+    def current(self, cluster_id: str) -> str:
+        """A cluster's id after the renames of this batch."""
+        while cluster_id in self.renamed:
+            cluster_id = self.renamed[cluster_id]
+        return cluster_id
+
+    def place(self, entry: Signature, keys: Sequence[str]) -> SignatureRecord:
+        """Link `entry`, merge the clusters it joins (relabelling stored members), remember it for the batch."""
+        best, clusters = self.verify(entry, keys)
+        cluster_id = min({entry.id, *clusters})
+        for other in clusters - {cluster_id}:
+            self.store.relabel(other, cluster_id)
+            self.renamed[other] = cluster_id
+        record = _record(entry, cluster_id, best)
+        self.restored[entry.id] = entry
+        for key in keys:
+            self.by_key.setdefault(key, []).append(record)
+        return record
+
+    def verify(self, entry: Signature, keys: Sequence[str]) -> tuple[tuple[PairScore, str] | None, set[str]]:
+        """The best verified duplicate (verdict, posting id) among the candidates, and their current clusters."""
+        best: tuple[PairScore, str] | None = None
+        clusters: set[str] = set()
+        candidates = {record.posting_id: record for key in keys for record in self.by_key.get(key, [])[-BLOCK_LIMIT:]}
+        for posting_id, candidate in sorted(candidates.items()):
+            if posting_id == entry.id:
+                continue
+            known = self.restored.get(posting_id)
+            if known is None:
+                known = self.restored[posting_id] = restore(candidate)
+            verdict = score_pair(entry, known)
+            if not verdict.is_duplicate:
+                continue
+            clusters.add(self.current(candidate.cluster_id))
+            if best is None or (verdict.confidence, posting_id) > (best[0].confidence, best[1]):
+                best = (verdict, posting_id)
+        return best, clusters
 
 
 def _record(entry: Signature, cluster_id: str, best: tuple[PairScore, str] | None) -> SignatureRecord:

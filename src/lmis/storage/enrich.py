@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -78,6 +79,15 @@ class SqlEnrichmentRepository:
         row = self._db.execute(query).first()
         return _review(row) if row else None
 
+    def withdraw_reviews(self, posting_ids: Collection[str]) -> None:
+        """See `EnrichmentRepository.withdraw_reviews`."""
+        ids = sorted(set(posting_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            self._db.execute(
+                t.coding_review.delete().where(_r.posting_id.in_(chunk), _r.status == ReviewStatus.OPEN.value)
+            )
+
     def reviews(self, status: ReviewStatus, offset: int, limit: int) -> tuple[list[CodingReview], int]:
         """See `EnrichmentRepository.reviews`."""
         where = _r.status == status.value
@@ -126,22 +136,35 @@ class SqlEnrichmentRepository:
 
     # Vacancy clusters -----------------------------------------------------------------------
 
-    def candidates(self, keys: Sequence[str], per_key: int) -> list[SignatureRecord]:
+    def candidates(self, keys: Sequence[str], per_key: int) -> dict[str, list[SignatureRecord]]:
         """See `ClusterStore.candidates`: the newest `per_key` block entries of each key, by a window rank."""
-        if not keys:
-            return []
-        rank = sa.func.row_number().over(partition_by=_b.key, order_by=_b.id.desc()).label("rank")
-        blocks = sa.select(_b.posting_id, rank).where(_b.key.in_(sorted(set(keys)))).subquery()
-        chosen = sa.select(blocks.c.posting_id).where(blocks.c.rank <= per_key).distinct()
-        rows = self._db.execute(sa.select(t.dedup_signature).where(_s.posting_id.in_(chosen)).order_by(_s.posting_id))
-        return [_signature(row) for row in rows]
+        found: dict[str, list[SignatureRecord]] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), _IN_CHUNK):
+            rank = sa.func.row_number().over(partition_by=_b.key, order_by=_b.id.desc()).label("rank")
+            chunk = unique[start : start + _IN_CHUNK]
+            blocks = sa.select(_b.key, _b.posting_id, _b.id, rank).where(_b.key.in_(chunk)).subquery()
+            query = (
+                sa.select(blocks.c.key, t.dedup_signature)
+                .join(t.dedup_signature, _s.posting_id == blocks.c.posting_id)
+                .where(blocks.c.rank <= per_key)
+                .order_by(blocks.c.key, blocks.c.id)
+            )
+            for row in self._db.execute(query):
+                found.setdefault(row.key, []).append(_signature(row))
+        return found
 
-    def add(self, record: SignatureRecord, keys: Sequence[str]) -> None:
-        """See `ClusterStore.add`."""
-        values = {name: getattr(record, name) for name in _SIGNATURE_FIELDS}
-        values["skills"] = list(record.skills)
-        self._db.execute(t.dedup_signature.insert().values(**values))
-        self._db.execute(t.dedup_block.insert(), [{"key": key, "posting_id": record.posting_id} for key in keys])
+    def add_many(self, records: Sequence[tuple[SignatureRecord, Sequence[str]]]) -> None:
+        """See `ClusterStore.add_many`."""
+        if not records:
+            return
+        rows = []
+        for record, _keys in records:
+            values = {name: getattr(record, name) for name in _SIGNATURE_FIELDS}
+            rows.append({**values, "skills": list(record.skills)})
+        self._db.execute(t.dedup_signature.insert(), rows)
+        blocks = [{"key": key, "posting_id": record.posting_id} for record, keys in records for key in keys]
+        self._db.execute(t.dedup_block.insert(), blocks)
 
     def forget(self, posting_ids: Collection[str]) -> None:
         """See `ClusterStore.forget`."""
@@ -150,6 +173,16 @@ class SqlEnrichmentRepository:
             chunk = ids[start : start + _IN_CHUNK]
             self._db.execute(t.dedup_block.delete().where(_b.posting_id.in_(chunk)))
             self._db.execute(t.dedup_signature.delete().where(_s.posting_id.in_(chunk)))
+
+    def members_of(self, cluster_ids: Collection[str]) -> dict[str, list[str]]:
+        """See `ClusterStore.members_of`."""
+        members: dict[str, list[str]] = {}
+        ids = sorted(set(cluster_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = sa.select(_s.cluster_id, _s.posting_id).where(_s.cluster_id.in_(ids[start : start + _IN_CHUNK]))
+            for row in self._db.execute(query.order_by(_s.posting_id)):
+                members.setdefault(row.cluster_id, []).append(row.posting_id)
+        return members
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
         """See `ClusterStore.relabel`."""
@@ -191,7 +224,7 @@ class SqlEnrichmentRepository:
         count = int(self._db.execute(sa.select(sa.func.count()).where(*where)).scalar_one())
         if count < minimum:
             return None
-        position = min(count - 1, max(0, int(quantile * count + 0.5) - 1))
+        position = min(count - 1, max(0, math.ceil(quantile * count - 1e-9) - 1))
         query = sa.select(_w.annual).where(*where).order_by(_w.annual).offset(position).limit(1)
         return float(self._db.execute(query).scalar_one())
 

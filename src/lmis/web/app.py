@@ -10,9 +10,10 @@ from fastapi.staticfiles import StaticFiles
 from lmis import __version__
 from lmis.bootstrap import Services
 from lmis.web import problems
-from lmis.web.api import postings, taxonomy
+from lmis.web.api import enrichment, postings, taxonomy
 from lmis.web.deps import ServicesDep
 from lmis.web.portal import postings as portal_postings
+from lmis.web.portal import queues as portal_queues
 from lmis.web.portal import views as portal
 
 API_PREFIX = "/api/v1"
@@ -47,10 +48,12 @@ def create_app(services: Services) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(taxonomy.router)
     api.include_router(postings.router)
+    api.include_router(enrichment.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
     app.include_router(portal_postings.router)
+    app.include_router(portal_queues.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)
     return app

@@ -35,7 +35,9 @@ def _lmis_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, Conflict):
         return problem(409, "Conflict", error.detail)
     if isinstance(error, Unauthorised):
-        return problem(401, "Unauthorised", error.detail)
+        response = problem(401, "Unauthorised", error.detail)
+        response.headers["WWW-Authenticate"] = "Bearer"  # RFC 9110 §15.5.2: a 401 names its scheme
+        return response
     return problem(400, "Bad request", str(error))
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lmis.bootstrap import Services
+from lmis.enrich.services import vacancy
 from lmis.ingest.services import accept_push
 from lmis.ingest.validation import posting_id
 from lmis.jobs import services
@@ -19,10 +20,12 @@ from lmis.jobs.ports import PostingFilter
 from lmis.shared.errors import LmisError
 from lmis.shared.progress import SilentProgress
 from lmis.web.deps import ServicesDep
+from lmis.web.portal.derived import insights
 from lmis.web.portal.views import error_page, render
 
 router = APIRouter(include_in_schema=False)
 PORTAL_SOURCE = "portal"
+MAX_VACANCY_POSTINGS = 200  # a vacancy page lists at most this many postings (reposts can run long)
 _CHOICES = {
     "employment_types": [e.value for e in EmploymentType],
     "salary_units": [u.value for u in SalaryUnit],
@@ -49,7 +52,24 @@ def show_posting(request: Request, posting_id: str, services_: ServicesDep, key:
         return error_page(request, error)
     status = effective_status(posting.status, posting.valid_through, services_.now())
     manage = f"/employers/postings/{posting.id}/edit?key={key}" if key else None
-    return render(request, "posting.html", posting=posting, status=status.value, manage_link=manage)
+    shown = insights(posting, services_)
+    return render(request, "posting.html", posting=posting, status=status.value, manage_link=manage, insights=shown)
+
+
+@router.get("/vacancies/{cluster_id}", response_class=HTMLResponse)
+def show_vacancy(request: Request, cluster_id: str, services_: ServicesDep) -> HTMLResponse:
+    """One vacancy: every posting that advertises it, on which site, and how duplicate detection linked them."""
+    try:
+        view = vacancy(cluster_id, uow=services_.uow())
+    except LmisError as error:
+        return error_page(request, error)
+    postings = {}
+    for member in view.members[:MAX_VACANCY_POSTINGS]:
+        try:
+            postings[member.posting_id] = services.get_posting(member.posting_id, uow=services_.uow())
+        except LmisError:  # signed but since purged: the row still shows the id
+            continue
+    return render(request, "vacancy.html", vacancy=view, postings=postings, shown=MAX_VACANCY_POSTINGS)
 
 
 @router.get("/employers/postings/new", response_class=HTMLResponse)
