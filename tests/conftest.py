@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lmis.bootstrap import Services, build
-from lmis.config import Settings
+from lmis.config import EnrichStep, Settings
 from lmis.shared.progress import SilentProgress
 from lmis.taxonomy.importing import import_shipped
 
@@ -45,8 +45,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return PG_URL
 
 
-def make_services(tmp_path: Path, database_url: str, taxonomy_dir: Path = SAMPLE_TAXONOMY) -> Services:
-    """Services on `database_url`, migrated, with `taxonomy_dir` as the shipped taxonomy."""
+def make_services(
+    tmp_path: Path,
+    database_url: str,
+    taxonomy_dir: Path = SAMPLE_TAXONOMY,
+    *,
+    enrich_steps: list[EnrichStep] | None = None,
+) -> Services:
+    """Services on `database_url`, migrated, with `taxonomy_dir` as the shipped taxonomy (and some enrichment steps)."""
     settings = Settings(
         env="test",
         data_dir=tmp_path / "data",
@@ -54,6 +60,8 @@ def make_services(tmp_path: Path, database_url: str, taxonomy_dir: Path = SAMPLE
         taxonomy_dir=taxonomy_dir,
         cache_dir=EMBEDDING_CACHE,
     )
+    if enrich_steps is not None:
+        settings = settings.model_copy(update={"enrich_steps": enrich_steps})
     services = build(settings)
     services.upgrade_database()
     return services
@@ -78,7 +86,9 @@ def sample_services(services: Services) -> Services:
 def shipped_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """SQLite services with every shipped release imported (once per test session, ~10 s)."""
     folder = tmp_path_factory.mktemp("shipped")
-    built = make_services(folder, f"sqlite:///{folder / 'lmis.db'}", SHIPPED_TAXONOMY)
+    # The full ESCO's label embeddings take minutes to build once; enrichment is tested on the sample taxonomy.
+    steps: list[EnrichStep] = ["salary", "place", "cluster", "fraud"]
+    built = make_services(folder, f"sqlite:///{folder / 'lmis.db'}", SHIPPED_TAXONOMY, enrich_steps=steps)
     import_shipped(SHIPPED_TAXONOMY, uow=built.uow(), now=built.now, progress=SilentProgress())
     yield built
     built.engine.dispose()

@@ -52,13 +52,14 @@ class Services:
         """The enrichment hook every ingestion run passes its batches through, in the batch's transaction."""
         return self.enricher.enrich(postings, cast(SqlUnitOfWork, uow).enrichment)
 
-    def describe(self, postings: list[JobPosting]) -> list[dict[str, object]]:
+    def describe(self, postings: list[JobPosting], *, semantic_skills: bool | None = None) -> list[dict[str, object]]:
         """What enrichment derives for postings that are not stored: every step, nothing written.
 
-        Duplicate clusters name the stored postings each one repeats (read-only).
+        Duplicate clusters name the stored postings each one repeats (read-only); `semantic_skills`
+        overrides the configured skill mode.
         """
         with self.uow() as uow:
-            work = self.enricher.derive(postings, uow.enrichment, persist=False, semantic_skills=True)
+            work = self.enricher.derive(postings, uow.enrichment, persist=False, semantic_skills=semantic_skills)
             return [item.derived for item in work]
 
     def upgrade_database(self) -> None:

@@ -43,23 +43,29 @@ SCAM: dict[str, Any] = {
 App = Callable[[list[EnrichStep]], tuple[TestClient, Services]]
 
 
+def enrichment_services(tmp_path: Path, database_url: str, steps: list[EnrichStep]) -> Services:
+    """Migrated services on the sample taxonomy with the given enrichment steps and two staff tokens."""
+    settings = Settings(
+        env="test",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        taxonomy_dir=SAMPLE_TAXONOMY,
+        cache_dir=EMBEDDING_CACHE,
+        enrich_steps=steps,
+        staff_tokens={"Ana": TOKEN, "Budi": "another-staff-token"},
+    )
+    services = build(settings)
+    services.upgrade_database()
+    import_shipped(SAMPLE_TAXONOMY, uow=services.uow(), now=services.now, progress=SilentProgress())
+    return services
+
+
 def app_with(tmp_path: Path, database_url: str) -> Iterator[App]:
     """Builds the app on the sample taxonomy with only the enrichment steps a test needs (and staff tokens)."""
     opened: list[tuple[TestClient, Services]] = []
 
     def open_app(steps: list[EnrichStep]) -> tuple[TestClient, Services]:
-        settings = Settings(
-            env="test",
-            data_dir=tmp_path / "data",
-            database_url=database_url,
-            taxonomy_dir=SAMPLE_TAXONOMY,
-            cache_dir=EMBEDDING_CACHE,
-            enrich_steps=steps,
-            staff_tokens={"Ana": TOKEN, "Budi": "another-staff-token"},
-        )
-        services = build(settings)
-        services.upgrade_database()
-        import_shipped(SAMPLE_TAXONOMY, uow=services.uow(), now=services.now, progress=SilentProgress())
+        services = enrichment_services(tmp_path, database_url, steps)
         client = TestClient(create_app(services))
         opened.append((client, services))
         return client, services

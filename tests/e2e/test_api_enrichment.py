@@ -63,6 +63,27 @@ def test_describing_documents_returns_every_step_with_its_trace_or_the_problems_
     assert ok(client.get("/api/v1/reviews", headers=STAFF))["total"] == 0
 
 
+def test_a_request_chooses_lexical_or_semantic_skill_extraction_and_says_which_it_got(client_with: App) -> None:
+    client, _services = client_with(["skills"])
+    ad = {
+        "title": "Nurse",
+        "description": "<p>You will deliver professional nursing care to patients. Python is a plus.</p>",
+    }
+
+    def skills(mode: str) -> dict[str, Any]:
+        body = ok(client.post("/api/v1/enrich", json={"documents": [ad], "skill_extraction": mode}))
+        found: dict[str, Any] = body["results"][0]["derived"]["skills"]
+        return found
+
+    lexical, semantic = skills("lexical"), skills("semantic")
+    assert lexical["method"].endswith("/lexical")
+    assert semantic["method"].endswith("/semantic")
+    assert {item["evidence"] for item in lexical["items"]} <= {"lexical"}
+    assert len(semantic["items"]) > len(lexical["items"])  # sentence similarity finds what no label spells out
+    refused = client.post("/api/v1/enrich", json={"documents": [ad], "skill_extraction": "magic"})
+    assert refused.status_code == 422
+
+
 def test_more_than_a_hundred_documents_is_a_422_that_says_to_split_the_batch(client_with: App) -> None:
     client, _services = client_with(RULES_ONLY)
     response = client.post("/api/v1/enrich", json={"documents": [{"title": "Nurse"}] * 101})

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 @click.option("--demo-postings", default=2_000, show_default=True, type=click.IntRange(0), help="0: no demo data.")
 @click.option("--demo-country", default="kr", show_default=True, type=click.Choice(["kr", "id", "generic"]))
 def init(demo_postings: int, demo_country: str) -> None:
-    """Create the data folder and database, migrate it, import the shipped taxonomy and load a demo.
+    """Create the data folder and database, migrate it, import the shipped taxonomy, prepare the
+    enrichment models and load a demo.
 
     Safe to run again: releases already imported from the same files are skipped, and the demo
     (synthetic partner feeds, through the real ingestion pipeline) is loaded only into a
@@ -32,9 +33,9 @@ def init(demo_postings: int, demo_country: str) -> None:
         click.echo(f"{outcome.release_id}: {'imported' if outcome.changed else 'unchanged'}")
         for warning in outcome.warnings:
             click.secho(f"  warning: {warning}", fg="yellow")
+    with RichProgress() as progress:
+        built.enricher.prepare(progress)  # the first time, embeds the ESCO labels (cached afterwards)
     if demo_postings and not _has_postings(built):
-        with RichProgress() as progress:
-            built.enricher.prepare(progress)
         _load_demo(built, demo_postings, demo_country)
     click.echo(f"Ready: {built.settings.resolved_database_url()}")
 

@@ -73,7 +73,8 @@ def enrich(body: EnrichIn, services_: ServicesDep) -> EnrichOut:
         )
     read = read_documents(body.documents, source=DOCUMENT_SOURCE, now=services_.now)
     postings = [item for item in read if not isinstance(item, list)]
-    derived = iter(services_.describe(postings))
+    semantic = None if body.skill_extraction is None else body.skill_extraction == "semantic"
+    derived = iter(services_.describe(postings, semantic_skills=semantic))
     results: list[EnrichedOut | RejectedOut] = []
     for index, item in enumerate(read):
         if isinstance(item, list):

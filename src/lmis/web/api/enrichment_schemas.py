@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,13 @@ class EnrichIn(BaseModel):
             "longitude, salary, language, ...); `external_id` is optional here."
         ),
         json_schema_extra={"items": {"type": "object"}, "minItems": 1, "maxItems": MAX_DOCUMENTS},
+    )
+    skill_extraction: Literal["lexical", "semantic"] | None = Field(
+        None,
+        description=(
+            "How skills are found: `lexical` (ESCO labels word for word, milliseconds) or `semantic` (also "
+            "sentence embeddings: finds more, ~1 s for a long ad). Default: the platform's LMIS_SKILL_EXTRACTION."
+        ),
     )
 
 
