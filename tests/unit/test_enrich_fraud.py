@@ -236,6 +236,15 @@ def test_pay_above_market_counts_as_high_pay_for_work_at_home() -> None:
         "Free training and uniform provided.",
         "Training fee: waived for all new starters.",
         "Visa fees are covered by the employer.",
+        "Benefits: NMC Registration fees paid, enhanced sick pay.",
+        "Reimbursement for NMC registration fees.",
+        "We will pay your visa fees.",
+        "£3,000 joining fee for experienced carers.",  # UK care adverts: a joining bonus
+        "If newly qualified, we will pay your first year's NMC registration fee.",
+        "NMC Registration fee - We will pay your admission fee.",
+        "Leavers within six months have a £10 administration fee deducted from their final salary.",
+        "Health Education England will pay your course fees and clinical placement fee.",
+        "Cost coverage of NMC Registration fees.",
         "Proses rekrutmen tidak dipungut biaya.",
         "Tidak ada biaya pendaftaran.",
         "Biaya pelatihan ditanggung perusahaan.",
@@ -247,6 +256,19 @@ def test_pay_above_market_counts_as_high_pay_for_work_at_home() -> None:
 )
 def test_a_negated_or_employer_paid_fee_does_not_fire_upfront_fee(text: str) -> None:
     assert "upfront_fee" not in assess(ad(text + FILLER), None, NO_CONTEXT).flag_names()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The registration fee must be paid by you before training.",
+        "A registration fee of $50 is payable first.",
+        "Pay the registration fee of $50 to start.",
+        "You will pay the registration fee before the interview.",
+    ],
+)
+def test_a_fee_the_candidate_pays_still_fires_upfront_fee(text: str) -> None:
+    assert "upfront_fee" in assess(ad(text + FILLER), None, NO_CONTEXT).flag_names()
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,7 @@ _RULES: dict[FraudFlag, dict[str, tuple[str, ...]]] = {
     FraudFlag.UPFRONT_FEE: {
         "en": (
             r"\b(?:registration|training|uniform|visa|processing|admin(?:istration|istrative)?|application|placement"
-            r"|onboarding|starter[- ]kit|background[- ]check|enrol(?:l)?ment|joining)\s+(?:fee|charge|deposit)s?\b",
+            r"|onboarding|starter[- ]kit|background[- ]check|enrol(?:l)?ment)\s+(?:fee|charge|deposit)s?\b",
             r"\b(?:refundable|upfront|up-front|advance)\s+(?:deposit|payment|fee)s?\b",
             r"\b(?:you|candidates?|applicants?|trainees?)\s+(?:must|need\s+to|have\s+to|are\s+required\s+to|should)"
             r"\s+(?:first\s+)?pay\b",
@@ -209,10 +209,16 @@ _CLAUSE_END = re.compile(r"[.!?;\n。]")
 # biaya") or right after it ("등록비 없음", "training fee: waived", "biaya medical ditanggung").
 _NEGATED_BEFORE = _rx(
     r"\b(?:never|not|without|zero|tidak|tanpa|bukan|jangan|tak)\b|n't\b|절대|어떠한",
+    # The employer pays: "reimbursement for NMC registration fees", "we pay your visa fee" (NHS benefits lists).
+    r"\b(?:reimburs\w*|refund\s+of|coverage\s+of|(?<!you\s)will\s+(?:pay|cover|fund|reimburse)|we\s+(?:pay|cover|fund)"
+    r"|(?:pays|paying|covers|covering|funds|funding)\s+(?:for\s+)?(?:your|the|their|all)|(?:paid|covered|funded)(?:\s+for)?)"
+    r"(?:\s+\S+){0,5}\s*$",
     r"\b(?:no|free)\s+(?:\S+\s+){0,2}$|무료\s*$")  # fmt: skip
 _NEGATED_AFTER = _rx(
     r"^\W{0,3}(?:(?:is|are|will\s+be)\s+)?(?:free|waived|none|nil|not\s+(?:required|charged|needed)|covered"
-    r"|paid\s+by\s+(?:us|the\s+company)|gratis|tidak\s+(?:dipungut|ada|dikenakan)|ditanggung)",
+    r"|paid\s+by\s+(?:us|the\s+company|the\s+employer|the\s+trust)|(?:paid|reimbursed|refunded|funded)\b(?!\s+by\s+you)"
+    r"|deducted\s+from|we\s+(?:will\s+)?(?:pay|cover|reimburse|fund)"
+    r"|gratis|tidak\s+(?:dipungut|ada|dikenakan)|ditanggung)",
     r"^\s*(?:[은는이가도]\s*)?(?:없|무료|면제|회사\s*부담|지원|안\s*받)")  # fmt: skip
 # Asking for documents at or after interview or offer (either side, same clause) is ordinary right-to-work practice.
 _LATER = _rx(
