@@ -16,8 +16,8 @@ from lmis.enrich.fraud import (
     assess,
     fit_weights,
     noisy_or,
-    validate_employer_id,
 )
+from lmis.enrich.registration_numbers import validate_employer_id
 from lmis.enrich.salary import NormalisedSalary, normalise_salary
 from lmis.jobs.model import Address, Employer, JobPosting, PostingStatus, Provenance, Salary, SalaryUnit
 from lmis.shared.errors import Invalid
