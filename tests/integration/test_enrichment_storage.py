@@ -107,8 +107,8 @@ def test_employers_posting_the_same_text_are_counted_once_each(services: Service
             uow.enrichment,
         )
         assert len({record.text_hash for record in records}) == 1
-        assert uow.enrichment.employers_with_text(records[0].text_hash) == 2
-        assert uow.enrichment.employers_with_text("0" * 32) == 0
+        counts = uow.enrichment.employers_with_texts([records[0].text_hash, "0" * 32])
+        assert counts == {records[0].text_hash: 2, "0" * 32: 0}
 
 
 def test_an_unknown_vacancy_is_not_found(services: Services) -> None:
@@ -190,7 +190,7 @@ def review(review_id: str, confidence: float, posting_id: str | None = None) -> 
 def test_a_review_reads_back_with_its_candidates_and_times(services: Services) -> None:
     written = review("r-1", 0.31)
     with services.uow() as uow:
-        uow.enrichment.save_review(written)
+        uow.enrichment.save_reviews([written])
         uow.commit()
     read = enrichment.get_review("r-1", uow=services.uow())
     assert read == written
@@ -198,8 +198,8 @@ def test_a_review_reads_back_with_its_candidates_and_times(services: Services) -
 
     decided = read.decide("occ-2", "ana", AT + timedelta(hours=1))
     with services.uow() as uow:
-        uow.enrichment.save_review(decided)
-        assert uow.enrichment.open_review_of("p-r-1") is None
+        uow.enrichment.save_reviews([decided])
+        assert uow.enrichment.open_reviews_of(["p-r-1"]) == {}
         uow.commit()
     assert enrichment.get_review("r-1", uow=services.uow()) == decided
     with pytest.raises(NotFound, match="r-2"):
@@ -209,11 +209,11 @@ def test_a_review_reads_back_with_its_candidates_and_times(services: Services) -
 def test_open_reviews_come_least_confident_first_and_decided_ones_newest_first(services: Services) -> None:
     with services.uow() as uow:
         for review_id, confidence in [("r-1", 0.4), ("r-2", 0.1), ("r-3", 0.3), ("r-4", 0.45)]:
-            uow.enrichment.save_review(review(review_id, confidence))
-        uow.enrichment.save_review(review("r-1", 0.2))  # the posting changed: its review is updated, not added
+            uow.enrichment.save_reviews([review(review_id, confidence)])
+        uow.enrichment.save_reviews([review("r-1", 0.2)])  # the posting changed: its review is updated, not added
         for hours, review_id in [(1, "r-3"), (2, "r-4")]:
             decided = review(review_id, 0.3).decide("occ-1", "ana", AT + timedelta(hours=hours))
-            uow.enrichment.save_review(decided)
+            uow.enrichment.save_reviews([decided])
         uow.commit()
 
     def page(status: ReviewStatus, offset: int, limit: int) -> tuple[list[str], int]:
@@ -225,7 +225,7 @@ def test_open_reviews_come_least_confident_first_and_decided_ones_newest_first(s
     assert page(ReviewStatus.OPEN, 2, 1) == ([], 2)
     assert page(ReviewStatus.DECIDED, 0, 10) == (["r-4", "r-3"], 2)
     with services.uow() as uow:
-        open_review = uow.enrichment.open_review_of("p-r-1")
+        open_review = uow.enrichment.open_reviews_of(["p-r-1"]).get("p-r-1")
     assert open_review is not None
     assert (open_review.id, open_review.confidence) == ("r-1", 0.2)
 
@@ -251,7 +251,7 @@ def case(case_id: str, score: float) -> ModerationCase:
 def test_a_moderation_case_reads_back_with_its_flags_and_decision(services: Services) -> None:
     written = case("m-1", 0.62)
     with services.uow() as uow:
-        uow.enrichment.save_case(written)
+        uow.enrichment.save_cases([written])
         uow.commit()
     read = enrichment.get_case("m-1", uow=services.uow())
     assert read == written
@@ -259,8 +259,8 @@ def test_a_moderation_case_reads_back_with_its_flags_and_decision(services: Serv
 
     decided = read.decide(ModerationStatus.LEGITIMATE, "mo", " a real agency ", AT + timedelta(days=1))
     with services.uow() as uow:
-        uow.enrichment.save_case(decided)
-        assert uow.enrichment.open_case_of("p-m-1") is None
+        uow.enrichment.save_cases([decided])
+        assert uow.enrichment.open_cases_of(["p-m-1"]) == {}
         uow.commit()
     assert enrichment.get_case("m-1", uow=services.uow()) == decided
     assert decided.note == "a real agency"
@@ -272,13 +272,13 @@ def test_a_moderation_case_reads_back_with_its_flags_and_decision(services: Serv
 def test_open_cases_come_riskiest_first_and_decided_ones_newest_first(services: Services) -> None:
     with services.uow() as uow:
         for case_id, score in [("m-1", 0.6), ("m-2", 0.9), ("m-3", 0.75), ("m-4", 0.8), ("m-5", 0.7)]:
-            uow.enrichment.save_case(case(case_id, score))
+            uow.enrichment.save_cases([case(case_id, score)])
         for hours, case_id, status in [
             (1, "m-4", ModerationStatus.FRAUD),
             (2, "m-5", ModerationStatus.FRAUD),
             (3, "m-1", ModerationStatus.LEGITIMATE),
         ]:
-            uow.enrichment.save_case(case(case_id, 0.5).decide(status, "mo", "", AT + timedelta(hours=hours)))
+            uow.enrichment.save_cases([case(case_id, 0.5).decide(status, "mo", "", AT + timedelta(hours=hours))])
         uow.commit()
 
     def page(status: ModerationStatus, offset: int, limit: int) -> tuple[list[str], int]:

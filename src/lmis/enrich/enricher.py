@@ -219,13 +219,13 @@ class Enricher:
 
     def _fraud(self, work: list[_Work], repository: EnrichmentRepository | None) -> None:
         quantiles: dict[tuple[str, str], float | None] = {}
+        hashes = {item.cluster.text_hash for item in work if item.cluster}
+        employers = repository.employers_with_texts(hashes) if repository and hashes else {}
         for item in work:
             context = FraudContext(
                 wage_p90_annual=self._wage_p90(item, repository, quantiles),
                 wage_currency=item.salary.currency if item.salary else None,
-                employers_with_same_text=(
-                    repository.employers_with_text(item.cluster.text_hash) if repository and item.cluster else 1
-                ),
+                employers_with_same_text=employers.get(item.cluster.text_hash, 1) if item.cluster else 1,
             )
             item.derived["fraud"] = assess(item.posting, item.salary, context).as_dict()
 
@@ -240,46 +240,58 @@ class Enricher:
         return cache[key]
 
     def _queue(self, work: list[_Work], repository: EnrichmentRepository) -> None:
+        """Open (or refresh) reviews of uncertain codes and cases of risky ads, withdraw reviews of codes
+        that became confident, and store wage observations: a few statements for the whole batch."""
         at = self.now()
-        wages, confident = [], []
+        risky = [item for item in work if _risk(item) >= MODERATION_THRESHOLD]
+        unsure = [item for item in work if item.candidates and item.candidates[0].confidence < self.review_threshold]
+        sure = [
+            item.posting.id
+            for item in work
+            if item.candidates and item.candidates[0].confidence >= self.review_threshold
+        ]
+        known_cases = repository.open_cases_of([item.posting.id for item in risky]) if risky else {}
+        repository.save_cases([_case(item, known_cases.get(item.posting.id), at) for item in risky])
+        known_reviews = repository.open_reviews_of([item.posting.id for item in unsure]) if unsure else {}
+        repository.save_reviews([_review(item, known_reviews.get(item.posting.id), at) for item in unsure])
+        repository.withdraw_reviews(sure)  # an update coded confidently needs no review any more
+        wages = []
         for item in work:
-            fraud = item.derived.get("fraud")
-            if isinstance(fraud, dict) and float(fraud["score"]) >= MODERATION_THRESHOLD:
-                self._open_case(item, fraud, repository, at)
-            if item.candidates and item.candidates[0].confidence < self.review_threshold:
-                self._open_review(item, repository, at)
-            elif item.candidates:
-                confident.append(item.posting.id)
             annual = item.salary.annual_max or item.salary.annual_min if item.salary else None
             if item.candidates and item.salary and item.salary.currency and annual:
                 wages.append((item.posting.id, item.candidates[0].isco[:1], item.salary.currency, float(annual)))
         repository.add_wages(wages)
-        repository.withdraw_reviews(confident)  # an update coded confidently needs no review any more
 
-    def _open_review(self, item: _Work, repository: EnrichmentRepository, at: datetime) -> None:
-        known = repository.open_review_of(item.posting.id)
-        review = CodingReview(
-            id=known.id if known else secrets.token_hex(8),
-            posting_id=item.posting.id,
-            title=item.posting.title,
-            confidence=item.candidates[0].confidence,
-            candidates=tuple(candidate.as_dict() for candidate in item.candidates),
-            created_at=known.created_at if known else at,
-        )
-        repository.save_review(review)
 
-    def _open_case(self, item: _Work, fraud: dict[str, object], repository: EnrichmentRepository, at: datetime) -> None:
-        known = repository.open_case_of(item.posting.id)
-        flags = fraud.get("flags")
-        case = ModerationCase(
-            id=known.id if known else secrets.token_hex(8),
-            posting_id=item.posting.id,
-            title=item.posting.title,
-            score=float(str(fraud["score"])),
-            flags=tuple(flags) if isinstance(flags, list) else (),
-            created_at=known.created_at if known else at,
-        )
-        repository.save_case(case)
+def _risk(item: _Work) -> float:
+    fraud = item.derived.get("fraud")
+    return float(str(fraud.get("score", 0.0))) if isinstance(fraud, dict) else 0.0
+
+
+def _review(item: _Work, known: CodingReview | None, at: datetime) -> CodingReview:
+    """The open review of an uncertain code; a refreshed one keeps its id and age."""
+    return CodingReview(
+        id=known.id if known else secrets.token_hex(8),
+        posting_id=item.posting.id,
+        title=item.posting.title,
+        confidence=item.candidates[0].confidence,
+        candidates=tuple(candidate.as_dict() for candidate in item.candidates),
+        created_at=known.created_at if known else at,
+    )
+
+
+def _case(item: _Work, known: ModerationCase | None, at: datetime) -> ModerationCase:
+    """The open moderation case of a risky ad; a refreshed one keeps its id and age."""
+    fraud = item.derived["fraud"]
+    flags = fraud.get("flags") if isinstance(fraud, dict) else None
+    return ModerationCase(
+        id=known.id if known else secrets.token_hex(8),
+        posting_id=item.posting.id,
+        title=item.posting.title,
+        score=_risk(item),
+        flags=tuple(flags) if isinstance(flags, list) else (),
+        created_at=known.created_at if known else at,
+    )
 
 
 def _reviewed(posting: JobPosting) -> bool:

@@ -77,8 +77,8 @@ class ClusterStore(Protocol):
     def cluster_of(self, posting_id: str) -> SignatureRecord | None:
         """A posting's signature, or None."""
 
-    def employers_with_text(self, text_hash: str) -> int:
-        """How many distinct employers posted this normalised text."""
+    def employers_with_texts(self, text_hashes: Collection[str]) -> dict[str, int]:
+        """How many distinct named employers posted each normalised text (0 for a text never stored)."""
 
 
 class EnrichmentRepository(ClusterStore, Protocol):
@@ -90,14 +90,14 @@ class EnrichmentRepository(ClusterStore, Protocol):
     def examples(self) -> list[CodedExample]:
         """Every coded example, oldest first."""
 
-    def save_review(self, review: CodingReview) -> None:
-        """Insert or update a review; a posting has at most one open review."""
+    def save_reviews(self, reviews: Sequence[CodingReview]) -> None:
+        """Insert reviews or replace those of the same ids; a posting has at most one open review."""
 
     def review(self, review_id: str) -> CodingReview | None:
         """One review, or None."""
 
-    def open_review_of(self, posting_id: str) -> CodingReview | None:
-        """The open review of a posting, or None."""
+    def open_reviews_of(self, posting_ids: Collection[str]) -> dict[str, CodingReview]:
+        """The open review of each posting that has one, by posting id."""
 
     def withdraw_reviews(self, posting_ids: Collection[str]) -> None:
         """Delete the open reviews of postings (decided ones stay: they are training signal)."""
@@ -105,14 +105,14 @@ class EnrichmentRepository(ClusterStore, Protocol):
     def reviews(self, status: ReviewStatus, offset: int, limit: int) -> tuple[list[CodingReview], int]:
         """A page of reviews (least confident first when open, newest decision first otherwise) and the total."""
 
-    def save_case(self, case: ModerationCase) -> None:
-        """Insert or update a moderation case; a posting has at most one open case."""
+    def save_cases(self, cases: Sequence[ModerationCase]) -> None:
+        """Insert moderation cases or replace those of the same ids; a posting has at most one open case."""
 
     def case(self, case_id: str) -> ModerationCase | None:
         """One case, or None."""
 
-    def open_case_of(self, posting_id: str) -> ModerationCase | None:
-        """The open case of a posting, or None."""
+    def open_cases_of(self, posting_ids: Collection[str]) -> dict[str, ModerationCase]:
+        """The open moderation case of each posting that has one, by posting id."""
 
     def cases(self, status: ModerationStatus, offset: int, limit: int) -> tuple[list[ModerationCase], int]:
         """A page of cases (riskiest first when open, newest decision first otherwise) and the total."""

@@ -70,7 +70,7 @@ def decide_review(
         if review is None:
             raise NotFound(f"no occupation review {review_id!r}")
         decided = review.decide(concept_id, reviewer, at)
-        uow.enrichment.save_review(decided)
+        uow.enrichment.save_reviews([decided])
         uow.enrichment.add_examples([CodedExample(clean_title(review.title), concept_id, isco)], "review", at)
         posting = uow.jobs.get(review.posting_id)
         if posting is not None:
@@ -130,7 +130,7 @@ def decide_case(
         if case is None:
             raise NotFound(f"no moderation case {case_id!r}")
         decided = case.decide(status, moderator, note, at)
-        uow.enrichment.save_case(decided)
+        uow.enrichment.save_cases([decided])
         posting = uow.jobs.get(case.posting_id)
         if posting is not None:
             known = posting.derived.get("fraud")

@@ -53,31 +53,40 @@ class SqlEnrichmentRepository:
 
     # Review queue ---------------------------------------------------------------------------
 
-    def save_review(self, review: CodingReview) -> None:
-        """See `EnrichmentRepository.save_review`."""
-        values = {
-            "posting_id": review.posting_id,
-            "title": review.title,
-            "confidence": review.confidence,
-            "candidates": [dict(candidate) for candidate in review.candidates],
-            "status": review.status.value,
-            "chosen_concept_id": review.chosen_concept_id,
-            "reviewer": review.reviewer,
-            "created_at": review.created_at,
-            "decided_at": review.decided_at,
-        }
-        self._upsert(t.coding_review, review.id, values)
+    def save_reviews(self, reviews: Sequence[CodingReview]) -> None:
+        """See `EnrichmentRepository.save_reviews`."""
+        rows = [
+            {
+                "id": review.id,
+                "posting_id": review.posting_id,
+                "title": review.title,
+                "confidence": review.confidence,
+                "candidates": [dict(candidate) for candidate in review.candidates],
+                "status": review.status.value,
+                "chosen_concept_id": review.chosen_concept_id,
+                "reviewer": review.reviewer,
+                "created_at": review.created_at,
+                "decided_at": review.decided_at,
+            }
+            for review in reviews
+        ]
+        self._replace(t.coding_review, rows)
 
     def review(self, review_id: str) -> CodingReview | None:
         """See `EnrichmentRepository.review`."""
         row = self._db.execute(sa.select(t.coding_review).where(_r.id == review_id)).first()
         return _review(row) if row else None
 
-    def open_review_of(self, posting_id: str) -> CodingReview | None:
-        """See `EnrichmentRepository.open_review_of`."""
-        query = sa.select(t.coding_review).where(_r.posting_id == posting_id, _r.status == ReviewStatus.OPEN.value)
-        row = self._db.execute(query).first()
-        return _review(row) if row else None
+    def open_reviews_of(self, posting_ids: Collection[str]) -> dict[str, CodingReview]:
+        """See `EnrichmentRepository.open_reviews_of`."""
+        found: dict[str, CodingReview] = {}
+        ids = sorted(set(posting_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            where = (_r.posting_id.in_(ids[start : start + _IN_CHUNK]), _r.status == ReviewStatus.OPEN.value)
+            found.update(
+                (row.posting_id, _review(row)) for row in self._db.execute(sa.select(t.coding_review).where(*where))
+            )
+        return found
 
     def withdraw_reviews(self, posting_ids: Collection[str]) -> None:
         """See `EnrichmentRepository.withdraw_reviews`."""
@@ -98,33 +107,40 @@ class SqlEnrichmentRepository:
 
     # Moderation queue -----------------------------------------------------------------------
 
-    def save_case(self, case: ModerationCase) -> None:
-        """See `EnrichmentRepository.save_case`."""
-        values = {
-            "posting_id": case.posting_id,
-            "title": case.title,
-            "score": case.score,
-            "flags": [dict(flag) for flag in case.flags],
-            "status": case.status.value,
-            "moderator": case.moderator,
-            "note": case.note,
-            "created_at": case.created_at,
-            "decided_at": case.decided_at,
-        }
-        self._upsert(t.moderation_case, case.id, values)
+    def save_cases(self, cases: Sequence[ModerationCase]) -> None:
+        """See `EnrichmentRepository.save_cases`."""
+        rows = [
+            {
+                "id": case.id,
+                "posting_id": case.posting_id,
+                "title": case.title,
+                "score": case.score,
+                "flags": [dict(flag) for flag in case.flags],
+                "status": case.status.value,
+                "moderator": case.moderator,
+                "note": case.note,
+                "created_at": case.created_at,
+                "decided_at": case.decided_at,
+            }
+            for case in cases
+        ]
+        self._replace(t.moderation_case, rows)
 
     def case(self, case_id: str) -> ModerationCase | None:
         """See `EnrichmentRepository.case`."""
         row = self._db.execute(sa.select(t.moderation_case).where(_m.id == case_id)).first()
         return _case(row) if row else None
 
-    def open_case_of(self, posting_id: str) -> ModerationCase | None:
-        """See `EnrichmentRepository.open_case_of`."""
-        query = sa.select(t.moderation_case).where(
-            _m.posting_id == posting_id, _m.status == ModerationStatus.OPEN.value
-        )
-        row = self._db.execute(query).first()
-        return _case(row) if row else None
+    def open_cases_of(self, posting_ids: Collection[str]) -> dict[str, ModerationCase]:
+        """See `EnrichmentRepository.open_cases_of`."""
+        found: dict[str, ModerationCase] = {}
+        ids = sorted(set(posting_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            where = (_m.posting_id.in_(ids[start : start + _IN_CHUNK]), _m.status == ModerationStatus.OPEN.value)
+            found.update(
+                (row.posting_id, _case(row)) for row in self._db.execute(sa.select(t.moderation_case).where(*where))
+            )
+        return found
 
     def cases(self, status: ModerationStatus, offset: int, limit: int) -> tuple[list[ModerationCase], int]:
         """See `EnrichmentRepository.cases`."""
@@ -198,10 +214,18 @@ class SqlEnrichmentRepository:
         row = self._db.execute(sa.select(t.dedup_signature).where(_s.posting_id == posting_id)).first()
         return _signature(row) if row else None
 
-    def employers_with_text(self, text_hash: str) -> int:
-        """See `ClusterStore.employers_with_text`."""
-        query = sa.select(sa.func.count(sa.distinct(_s.employer))).where(_s.text_hash == text_hash, _s.employer != "")
-        return int(self._db.execute(query).scalar_one())
+    def employers_with_texts(self, text_hashes: Collection[str]) -> dict[str, int]:
+        """See `ClusterStore.employers_with_texts`."""
+        counts = dict.fromkeys(text_hashes, 0)
+        hashes = sorted(counts)
+        for start in range(0, len(hashes), _IN_CHUNK):
+            query = (
+                sa.select(_s.text_hash, sa.func.count(sa.distinct(_s.employer)).label("employers"))
+                .where(_s.text_hash.in_(hashes[start : start + _IN_CHUNK]), _s.employer != "")
+                .group_by(_s.text_hash)
+            )
+            counts.update((row.text_hash, int(row.employers)) for row in self._db.execute(query))
+        return counts
 
     # Wages ----------------------------------------------------------------------------------
 
@@ -228,10 +252,12 @@ class SqlEnrichmentRepository:
         query = sa.select(_w.annual).where(*where).order_by(_w.annual).offset(position).limit(1)
         return float(self._db.execute(query).scalar_one())
 
-    def _upsert(self, table: sa.Table, row_id: str, values: dict[str, Any]) -> None:
-        updated = self._db.execute(table.update().where(table.c.id == row_id).values(**values))
-        if updated.rowcount == 0:
-            self._db.execute(table.insert().values(id=row_id, **values))
+    def _replace(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """Insert `rows`, replacing the stored rows of the same ids (two statements per chunk, not two per row)."""
+        for start in range(0, len(rows), _IN_CHUNK):
+            chunk = rows[start : start + _IN_CHUNK]
+            self._db.execute(table.delete().where(table.c.id.in_([row["id"] for row in chunk])))
+            self._db.execute(table.insert(), chunk)
 
 
 _SIGNATURE_FIELDS = (
