@@ -143,7 +143,7 @@ def test_a_reviewer_recodes_an_uncertain_occupation_and_the_coder_learns_from_it
     assert [item["id"] for item in done["items"]] == [review["id"]]
     again = client.post(path, json={"concept_id": chosen}, headers=STAFF)
     assert (again.status_code, again.headers["content-type"]) == (409, "application/problem+json")
-    # The coder reloaded with the decision as a coded example: the same title now codes to the choice.
+    # The running coder learnt the decision as a coded example: the same title now codes to the choice.
     described = ok(client.post("/api/v1/enrich", json={"documents": [NURSE]}))["results"][0]["derived"]
     assert described["occupation"]["concept_id"] == chosen
 

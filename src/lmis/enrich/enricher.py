@@ -17,7 +17,9 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from lmis.enrich.coding import CODING_METHOD, Candidate, OccupationCoder, clean_title
+import numpy as np
+
+from lmis.enrich.coding import CODING_METHOD, Candidate, CodedExample, OccupationCoder, clean_title
 from lmis.enrich.dedup import DedupInput
 from lmis.enrich.fraud import MODERATION_THRESHOLD, FraudContext, assess
 from lmis.enrich.model import CodingReview, ModerationCase
@@ -94,8 +96,17 @@ class Enricher:
         return self._models
 
     def forget_models(self) -> None:
-        """Drop the loaded models, e.g. after a reviewer's decision added a coded example."""
+        """Drop the loaded models (the next batch loads them again, with every stored coded example)."""
         self._models = None
+
+    def learn(self, example: CodedExample) -> None:
+        """Teach the loaded coder one more coded example (a reviewer's decision) without reloading anything."""
+        coder = self._models.coder if self._models else None
+        if self._models is None or coder is None:
+            return
+        vector = coder.embedder.queries([example.text])
+        vectors = vector if coder.example_vectors is None else np.vstack([coder.example_vectors, vector])
+        self._models = replace(self._models, coder=coder.with_examples([*coder.examples, example], vectors))
 
     def enrich(self, postings: Sequence[JobPosting], repository: EnrichmentRepository) -> list[JobPosting]:
         """The ingestion hook: derive every step, store clusters and wages, open reviews and cases."""

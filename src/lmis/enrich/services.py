@@ -89,6 +89,16 @@ def decide_review(
     return decided
 
 
+def coded_example_of(review: CodingReview, *, uow: EnrichUnitOfWork) -> CodedExample:
+    """The coded example a decided review stored (its cleaned title and the chosen occupation)."""
+    text = clean_title(review.title)
+    with uow:
+        stored = [e for e in uow.enrichment.examples_of([text]) if e.concept_id == review.chosen_concept_id]
+    if not stored:
+        raise NotFound(f"review {review.id} has no coded example: it is not decided")
+    return stored[0]
+
+
 def list_cases(
     *, status: ModerationStatus, offset: int, limit: int, uow: EnrichUnitOfWork
 ) -> tuple[list[ModerationCase], int]:

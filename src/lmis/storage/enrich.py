@@ -51,6 +51,15 @@ class SqlEnrichmentRepository:
         rows = self._db.execute(sa.select(c.text, c.concept_id, c.isco_code).order_by(c.id))
         return [CodedExample(row.text, row.concept_id, row.isco_code) for row in rows]
 
+    def examples_of(self, texts: Collection[str]) -> list[CodedExample]:
+        """See `EnrichmentRepository.examples_of`."""
+        c = t.coding_example.c
+        wanted = sorted(set(texts))
+        query = sa.select(c.text, c.concept_id, c.isco_code).where(c.text.in_(wanted)).order_by(c.id)
+        return (
+            [CodedExample(row.text, row.concept_id, row.isco_code) for row in self._db.execute(query)] if wanted else []
+        )
+
     # Review queue ---------------------------------------------------------------------------
 
     def save_reviews(self, reviews: Sequence[CodingReview]) -> None:

@@ -49,8 +49,8 @@ def occupation_id(named: str, services: Services) -> str:
 
 
 def decide_review(services: Services, review_id: str, named: str, *, reviewer: str) -> CodingReview:
-    """`reviewer`'s occupation for a review (named as `occupation_id` reads it); the coder reloads
-    with the new coded example."""
+    """`reviewer`'s occupation for a review (named as `occupation_id` reads it); the running coder
+    learns the new coded example at once."""
     decided = enrichment.decide_review(
         review_id,
         occupation_id(named, services),
@@ -59,7 +59,7 @@ def decide_review(services: Services, review_id: str, named: str, *, reviewer: s
         taxonomy_uow=services.uow(),
         now=services.now,
     )
-    services.enricher.forget_models()
+    services.enricher.learn(enrichment.coded_example_of(decided, uow=services.uow()))
     return decided
 
 
