@@ -159,22 +159,19 @@ def load_models(
 ) -> EnrichmentModels:
     """The models the enrichment steps need; a step whose data is missing (no ESCO stored) gets None."""
     coder = extractor = None
-    if "occupation" in steps and _has_esco(taxonomy_uow()):
+    release = _esco_release(taxonomy_uow())
+    if "occupation" in steps and release:
         coder = build_occupation_coder(uow=taxonomy_uow(), embedder=embedder, cache_dir=cache_dir, progress=progress)
         with uow() as work:
             examples = work.enrichment.examples()
         if examples:
             coder = coder.with_examples(examples, example_vectors(examples, embedder=embedder, cache_dir=cache_dir))
-    if "skills" in steps and _has_esco(taxonomy_uow()):
+    if "skills" in steps and release:
         extractor = build_skill_extractor(uow=taxonomy_uow(), embedder=embedder, cache_dir=cache_dir, progress=progress)
     gazetteer = (
         load_gazetteer(gazetteer_path) if "place" in steps and gazetteer_path and gazetteer_path.is_file() else None
     )
-    return EnrichmentModels(coder, extractor, gazetteer, _esco_release(taxonomy_uow()), embedder.version)
-
-
-def _has_esco(uow: TaxonomyUnitOfWork) -> bool:
-    return bool(_esco_release(uow))
+    return EnrichmentModels(coder, extractor, gazetteer, release, embedder.version)
 
 
 def _esco_release(uow: TaxonomyUnitOfWork) -> str:

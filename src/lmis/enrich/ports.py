@@ -90,9 +90,6 @@ class EnrichmentRepository(ClusterStore, Protocol):
     def examples(self) -> list[CodedExample]:
         """Every coded example, oldest first."""
 
-    def examples_of(self, texts: Collection[str]) -> list[CodedExample]:
-        """The coded examples of these exact texts, oldest first."""
-
     def save_reviews(self, reviews: Sequence[CodingReview]) -> None:
         """Insert reviews or replace those of the same ids; a posting has at most one open review."""
 

@@ -53,9 +53,11 @@ def decide_review(
     uow: EnrichUnitOfWork,
     taxonomy_uow: TaxonomyUnitOfWork,
     now: Callable[[], datetime],
+    learn: Callable[[CodedExample], None] | None = None,
 ) -> CodingReview:
     """Record a reviewer's occupation for a posting: the review closes, the title becomes a coded
-    example (training signal), and the posting's occupation is replaced (a change-feed update).
+    example (training signal, also handed to `learn` once stored), and the posting's occupation is
+    replaced (a change-feed update).
 
     `concept_id` may be any current ESCO occupation, not only one of the candidates.
     """
@@ -71,7 +73,8 @@ def decide_review(
             raise NotFound(f"no occupation review {review_id!r}")
         decided = review.decide(concept_id, reviewer, at)
         uow.enrichment.save_reviews([decided])
-        uow.enrichment.add_examples([CodedExample(clean_title(review.title), concept_id, isco)], "review", at)
+        example = CodedExample(clean_title(review.title), concept_id, isco)
+        uow.enrichment.add_examples([example], "review", at)
         posting = uow.jobs.get(review.posting_id)
         if posting is not None:
             occupation = {
@@ -86,17 +89,9 @@ def decide_review(
                 [(replace(posting, derived={**posting.derived, "occupation": occupation}), ChangeKind.UPDATED)], at
             )
         uow.commit()
+    if learn is not None:
+        learn(example)
     return decided
-
-
-def coded_example_of(review: CodingReview, *, uow: EnrichUnitOfWork) -> CodedExample:
-    """The coded example a decided review stored (its cleaned title and the chosen occupation)."""
-    text = clean_title(review.title)
-    with uow:
-        stored = [e for e in uow.enrichment.examples_of([text]) if e.concept_id == review.chosen_concept_id]
-    if not stored:
-        raise NotFound(f"review {review.id} has no coded example: it is not decided")
-    return stored[0]
 
 
 def list_cases(

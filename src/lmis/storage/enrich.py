@@ -51,15 +51,6 @@ class SqlEnrichmentRepository:
         rows = self._db.execute(sa.select(c.text, c.concept_id, c.isco_code).order_by(c.id))
         return [CodedExample(row.text, row.concept_id, row.isco_code) for row in rows]
 
-    def examples_of(self, texts: Collection[str]) -> list[CodedExample]:
-        """See `EnrichmentRepository.examples_of`."""
-        c = t.coding_example.c
-        wanted = sorted(set(texts))
-        query = sa.select(c.text, c.concept_id, c.isco_code).where(c.text.in_(wanted)).order_by(c.id)
-        return (
-            [CodedExample(row.text, row.concept_id, row.isco_code) for row in self._db.execute(query)] if wanted else []
-        )
-
     # Review queue ---------------------------------------------------------------------------
 
     def save_reviews(self, reviews: Sequence[CodingReview]) -> None:
@@ -88,14 +79,10 @@ class SqlEnrichmentRepository:
 
     def open_reviews_of(self, posting_ids: Collection[str]) -> dict[str, CodingReview]:
         """See `EnrichmentRepository.open_reviews_of`."""
-        found: dict[str, CodingReview] = {}
-        ids = sorted(set(posting_ids))
-        for start in range(0, len(ids), _IN_CHUNK):
-            where = (_r.posting_id.in_(ids[start : start + _IN_CHUNK]), _r.status == ReviewStatus.OPEN.value)
-            found.update(
-                (row.posting_id, _review(row)) for row in self._db.execute(sa.select(t.coding_review).where(*where))
-            )
-        return found
+        return {
+            row.posting_id: _review(row)
+            for row in self._open_rows(t.coding_review, posting_ids, ReviewStatus.OPEN.value)
+        }
 
     def withdraw_reviews(self, posting_ids: Collection[str]) -> None:
         """See `EnrichmentRepository.withdraw_reviews`."""
@@ -142,14 +129,10 @@ class SqlEnrichmentRepository:
 
     def open_cases_of(self, posting_ids: Collection[str]) -> dict[str, ModerationCase]:
         """See `EnrichmentRepository.open_cases_of`."""
-        found: dict[str, ModerationCase] = {}
-        ids = sorted(set(posting_ids))
-        for start in range(0, len(ids), _IN_CHUNK):
-            where = (_m.posting_id.in_(ids[start : start + _IN_CHUNK]), _m.status == ModerationStatus.OPEN.value)
-            found.update(
-                (row.posting_id, _case(row)) for row in self._db.execute(sa.select(t.moderation_case).where(*where))
-            )
-        return found
+        return {
+            row.posting_id: _case(row)
+            for row in self._open_rows(t.moderation_case, posting_ids, ModerationStatus.OPEN.value)
+        }
 
     def cases(self, status: ModerationStatus, offset: int, limit: int) -> tuple[list[ModerationCase], int]:
         """See `EnrichmentRepository.cases`."""
@@ -260,6 +243,15 @@ class SqlEnrichmentRepository:
         position = min(count - 1, max(0, math.ceil(quantile * count - 1e-9) - 1))
         query = sa.select(_w.annual).where(*where).order_by(_w.annual).offset(position).limit(1)
         return float(self._db.execute(query).scalar_one())
+
+    def _open_rows(self, table: sa.Table, posting_ids: Collection[str], open_status: str) -> list[Any]:
+        """The open rows of a queue table (reviews or moderation cases) for these postings."""
+        rows: list[Any] = []
+        ids = sorted(set(posting_ids))
+        for start in range(0, len(ids), _IN_CHUNK):
+            where = (table.c.posting_id.in_(ids[start : start + _IN_CHUNK]), table.c.status == open_status)
+            rows.extend(self._db.execute(sa.select(table).where(*where)))
+        return rows
 
     def _replace(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Insert `rows`, replacing the stored rows of the same ids (two statements per chunk, not two per row)."""

@@ -51,16 +51,15 @@ def occupation_id(named: str, services: Services) -> str:
 def decide_review(services: Services, review_id: str, named: str, *, reviewer: str) -> CodingReview:
     """`reviewer`'s occupation for a review (named as `occupation_id` reads it); the running coder
     learns the new coded example at once."""
-    decided = enrichment.decide_review(
+    return enrichment.decide_review(
         review_id,
         occupation_id(named, services),
         reviewer=reviewer,
         uow=services.uow(),
         taxonomy_uow=services.uow(),
         now=services.now,
+        learn=services.enricher.learn,
     )
-    services.enricher.learn(enrichment.coded_example_of(decided, uow=services.uow()))
-    return decided
 
 
 def decide_case(services: Services, case_id: str, decision: str, note: str, *, moderator: str) -> ModerationCase:
