@@ -1,0 +1,122 @@
+"""`EngineQuery` -> a tantivy query, and the facet aggregations (the embedded engine's query language)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import tantivy
+
+from lmis.search.model import FACETS, EngineQuery, Filters, TextClause
+
+GEO_CAP = 1_000_000  # matches inside a radius's bounding box that are measured one by one
+TITLE_BOOST = 2.0
+OCCUPATION_BOOST = 1.5
+_FIELD = {"title": "title_exact"}  # filter name -> index field, where they differ
+_Q = tantivy.Query
+_MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def build_query(schema: tantivy.Schema, query: EngineQuery, *, only_keys: Sequence[int] | None) -> Any:
+    """The whole query: text clauses, filters, liveness, and (for radius searches) the exact posting keys."""
+    parts: list[tuple[Any, Any]] = [(_MUST, _clause(schema, clause)) for clause in query.must]
+    parts += [(_NOT, _text_match(schema, clause)) for clause in query.must_not]
+    if query.boost_occupations and query.must:
+        boost = _Q.term_set_query(schema, "occupation", list(query.boost_occupations))
+        parts.append((_SHOULD, _Q.const_score_query(boost, OCCUPATION_BOOST)))
+    filters = _filters(schema, query.filters, query.now.timestamp())
+    if query.only_ids is not None:
+        from lmis.storage.search_tantivy import key_of
+
+        filters.append(_Q.term_set_query(schema, "key", [key_of(pid) for pid in query.only_ids]))
+    if only_keys is not None:
+        filters.append(_Q.term_set_query(schema, "key", list(only_keys)))
+    parts += [(_MUST, _Q.const_score_query(f, 0.0)) for f in filters]
+    if not query.must:
+        parts.append((_MUST, _Q.const_score_query(_Q.all_query(), 1.0)))
+    return _Q.boolean_query(parts)
+
+
+def _text_match(schema: tantivy.Schema, clause: TextClause) -> Any:
+    title = _Q.boost_query(_field_match(schema, "title", clause), TITLE_BOOST)
+    return _Q.boolean_query([(_SHOULD, title), (_SHOULD, _field_match(schema, "body", clause))])
+
+
+def _clause(schema: tantivy.Schema, clause: TextClause) -> Any:
+    if not clause.alternatives:
+        return _text_match(schema, clause)
+    parts = [(_SHOULD, _text_match(schema, clause))]
+    for name, value in clause.alternatives:
+        term = _Q.term_query(schema, _FIELD.get(name, name), value)
+        parts.append((_SHOULD, _Q.const_score_query(term, 0.5)))
+    return _Q.boolean_query(parts)
+
+
+def _field_match(schema: tantivy.Schema, field: str, clause: TextClause) -> Any:
+    words: list[str | tuple[int, str]] = list(clause.tokens)
+    if clause.prefix:
+        return _Q.phrase_prefix_query(schema, field, words)
+    if len(words) == 1:
+        return _Q.term_query(schema, field, words[0])
+    return _Q.phrase_query(schema, field, words)
+
+
+def _filters(schema: tantivy.Schema, filters: Filters, now: float) -> list[Any]:
+    found = [
+        _Q.range_query(schema, "valid_until", tantivy.FieldType.Integer, lower_bound=int(now), include_lower=False)
+    ]
+    for name, values in filters.terms.items():
+        found.append(_Q.term_set_query(schema, _FIELD.get(name, name), list(values)))
+    floats = tantivy.FieldType.Float
+    if filters.salary_min is not None:
+        found.append(_Q.range_query(schema, "salary_max", floats, lower_bound=filters.salary_min))
+    if filters.salary_max is not None:
+        found.append(_Q.range_query(schema, "salary_min", floats, lower_bound=0.0, upper_bound=filters.salary_max))
+    if filters.experience_max_months is not None:
+        found.append(
+            _Q.range_query(schema, "experience", tantivy.FieldType.Integer, upper_bound=filters.experience_max_months)
+        )
+    if filters.posted_since is not None:
+        since = int(filters.posted_since.timestamp())
+        found.append(_Q.range_query(schema, "posted", tantivy.FieldType.Integer, lower_bound=since))
+    if filters.remote is not None:
+        found.append(_Q.term_query(schema, "remote", "1" if filters.remote else "0"))
+    if filters.geo is not None:
+        found += _box(schema, filters.geo.latitude, filters.geo.longitude, filters.geo.radius_km)
+    return found
+
+
+def _box(schema: tantivy.Schema, latitude: float, longitude: float, radius_km: float | None) -> list[Any]:
+    """The bounding box of the circle (or every posting with coordinates when there is no radius)."""
+    floats = tantivy.FieldType.Float
+    if radius_km is None:
+        return [_Q.range_query(schema, "latitude", floats, lower_bound=-90.0, upper_bound=90.0)]
+    dlat = radius_km / 111.2
+    dlon = radius_km / max(111.2 * math.cos(math.radians(latitude)), 1e-6)
+    lat = _Q.range_query(schema, "latitude", floats, lower_bound=latitude - dlat, upper_bound=latitude + dlat)
+    if dlon >= 180:
+        return [lat]
+    lon = _Q.range_query(schema, "longitude", floats, lower_bound=longitude - dlon, upper_bound=longitude + dlon)
+    return [lat, lon]
+
+
+def facets_spec() -> dict[str, Any]:
+    """The aggregation request for every facet."""
+    fields = {"occupation_group": 20, "region": 100, "employment_type": 20, "salary_band": 20}
+    return {name: {"terms": {"field": name, "size": fields[name]}} for name in FACETS}
+
+
+def read_facets(result: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Facet counts by value from an aggregation result."""
+    return {
+        name: {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])} for name in FACETS
+    }
