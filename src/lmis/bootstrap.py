@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -13,18 +15,91 @@ from lmis.config import Settings
 from lmis.enrich.building import load_models
 from lmis.enrich.e5 import E5Embedder
 from lmis.enrich.enricher import Enricher, EnrichmentModels
+from lmis.enrich.gazetteer_file import load_gazetteer
 from lmis.enrich.ports import Embedder
 from lmis.ingest.ports import IngestUnitOfWork
 from lmis.jobs.model import JobPosting
+from lmis.search.interpret import Vocabulary
+from lmis.search.lexicon import load_lexicon
+from lmis.search.ports import SearchIndex
+from lmis.search.services import SearchService
+from lmis.search.sync import SyncReport, reindex, sync_index
 from lmis.shared.progress import Progress
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
+from lmis.storage.search_pg import PostgresSearchIndex
+from lmis.storage.search_tantivy import IndexBusy, TantivySearchIndex
+from lmis.storage.search_vectors import TitleVectors
 from lmis.storage.uow import SqlUnitOfWork
+from lmis.taxonomy.schemes import ISCO_08
 
 
 def utc_now() -> datetime:
     """The current time in UTC (the clock every service is given)."""
     return datetime.now(UTC)
+
+
+class Search:
+    """The search engine of this install, its vocabulary and title vectors, built on first use.
+
+    The vocabulary (ESCO names, the gazetteer, ISCO labels: ~6 s to load) is read once; the
+    values live postings have (sources, languages, education) are re-read after each sync.
+    """
+
+    def __init__(self, settings: Settings, engine: sa.Engine, embedder: Embedder) -> None:
+        self._settings = settings
+        self._engine = engine
+        self.index: SearchIndex = (
+            PostgresSearchIndex(engine)
+            if settings.search_engine == "postgresql"
+            else TantivySearchIndex(settings.search_dir())
+        )
+        self.titles: TitleVectors | None = (
+            TitleVectors(settings.search_dir() / "title-vectors.npz", embedder) if settings.search_semantic else None
+        )
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        self._vocabulary: Vocabulary | None = None
+
+    def vocabulary(self) -> Vocabulary:
+        """Names, places and the values of live postings that filter values are checked against."""
+        with self._lock:
+            if self._vocabulary is None:
+                lexicon = load_lexicon(uow=SqlUnitOfWork(self._engine))
+                places = load_gazetteer(self._settings.gazetteer_path)
+                self._vocabulary = Vocabulary(lexicon, places, _isco_labels(SqlUnitOfWork(self._engine)), [], [], [])
+            return replace(
+                self._vocabulary,
+                sources=self.index.values("source"),
+                languages=self.index.values("language"),
+                education=self.index.values("education"),
+            )
+
+    def service(self) -> SearchService:
+        """The search use cases over this install's index."""
+        return SearchService(self.index, self.vocabulary(), self.titles)
+
+    def sync(self, now: Callable[[], datetime]) -> SyncReport | None:
+        """Apply the change feed to the index; None when another process is writing it (it will catch up)."""
+        with self._writing:
+            try:
+                return sync_index(self.index, uow=lambda: SqlUnitOfWork(self._engine), now=now, titles=self.titles)
+            except IndexBusy:
+                return None
+
+    def reindex(self, now: Callable[[], datetime], progress: Progress) -> SyncReport:
+        """Rebuild the index from the database."""
+        with self._writing:
+            return reindex(
+                self.index, uow=lambda: SqlUnitOfWork(self._engine), now=now, titles=self.titles, progress=progress
+            )
+
+
+def _isco_labels(uow: SqlUnitOfWork) -> dict[str, str]:
+    with uow:
+        codes = uow.taxonomy.codes_starting(ISCO_08.code, "", limit=10_000)
+        refs = uow.taxonomy.refs_by_code(ISCO_08.code, codes)
+    return {code: ref.label for code, ref in refs.items()}
 
 
 @dataclass(frozen=True)
@@ -34,6 +109,7 @@ class Services:
     settings: Settings
     engine: sa.Engine
     enricher: Enricher
+    search: Search
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) on the database."""
@@ -105,4 +181,4 @@ def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:
         review_threshold=settings.review_threshold,
         semantic_skills=settings.skill_extraction == "semantic",
     )
-    return Services(settings, engine, enricher)
+    return Services(settings, engine, enricher, Search(settings, engine, text_embedder))

@@ -70,6 +70,20 @@ class Settings(BaseSettings):
     review_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Occupation codes less confident than this go to the review queue."
     )
+    search_engine: Literal["tantivy", "postgresql"] = Field(
+        "tantivy",
+        description="Search engine: the embedded tantivy index in DATA_DIR/search, or tables in PostgreSQL.",
+    )
+    search_semantic: bool = Field(
+        True,
+        description="Hybrid search: also find postings by title embeddings (per query `semantic=false` turns it off).",
+    )
+    search_sync_seconds: float = Field(
+        2.0,
+        ge=0.1,
+        le=3600,
+        description="How often the server brings the search index up to date with the change feed.",
+    )
     host: str = Field("127.0.0.1", description="Address `lmis serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `lmis serve` listens on.")
     partner_tokens: dict[str, str] = Field(
@@ -91,6 +105,10 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         """The embedding cache in force: the configured folder or DATA_DIR/cache."""
         return self.cache_dir or self.data_dir / "cache"
+
+    def search_dir(self) -> Path:
+        """The folder of the embedded search index and the title vectors."""
+        return self.data_dir / "search"
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one or the embedded SQLite file."""

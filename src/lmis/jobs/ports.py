@@ -62,6 +62,12 @@ class JobRepository(Protocol):
     def get(self, posting_id: str) -> JobPosting | None:
         """One posting (tombstones included), or None."""
 
+    def get_many(self, posting_ids: Collection[str]) -> dict[str, JobPosting]:
+        """The postings with these ids (tombstones included), by id; unknown ids are left out."""
+
+    def count_live(self, now: datetime) -> int:
+        """How many postings are live (published and not expired)."""
+
     def find(self, where: PostingFilter, offset: int, limit: int) -> tuple[list[JobPosting], int]:
         """A page of postings matching `where`, newest first, and how many match."""
 

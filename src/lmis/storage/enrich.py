@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from lmis.enrich.coding import CodedExample
 from lmis.enrich.model import CodingReview, ModerationCase, ModerationStatus, ReviewStatus
 from lmis.enrich.ports import SignatureRecord
 from lmis.storage import tables as t
+from lmis.storage.jobs import SqlJobRepository
 from lmis.storage.time import aware, aware_or_none
 
 _IN_CHUNK = 500
@@ -193,8 +194,10 @@ class SqlEnrichmentRepository:
         return members
 
     def relabel(self, old_cluster: str, new_cluster: str) -> None:
-        """See `ClusterStore.relabel`."""
+        """See `ClusterStore.relabel`; the stored postings of the old cluster move too (a change-feed update)."""
+        members = list(self._db.execute(sa.select(_s.posting_id).where(_s.cluster_id == old_cluster)).scalars())
         self._db.execute(t.dedup_signature.update().where(_s.cluster_id == old_cluster).values(cluster_id=new_cluster))
+        SqlJobRepository(self._db).move_to_cluster(members, new_cluster, datetime.now(UTC))
 
     def cluster(self, cluster_id: str) -> list[SignatureRecord]:
         """See `ClusterStore.cluster`."""

@@ -103,6 +103,39 @@ class SqlJobRepository:
         last = int(self._db.execute(statement).scalar_one())
         return last - count + 1
 
+    def move_to_cluster(self, posting_ids: Collection[str], cluster_id: str, at: datetime) -> None:
+        """Record that stored postings now belong to vacancy `cluster_id` (two vacancies merged).
+
+        Each moved posting's derived cluster changes and it takes a new place in the change feed,
+        so that the search index and partners following the feed see the merge.
+        """
+        ids = sorted(set(posting_ids))
+        rows = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = sa.select(_p.id, _p.derived).where(_p.id.in_(ids[start : start + _IN_CHUNK]))
+            rows += list(self._db.execute(query))
+        if not rows:
+            return
+        first = self._reserve(len(rows))
+        updates = [
+            {
+                "v_id": row.id,
+                "v_derived": {
+                    **row.derived,
+                    "cluster": {**(row.derived.get("cluster") or {}), "cluster_id": cluster_id},
+                },
+                "v_sequence": first + i,
+            }
+            for i, row in enumerate(rows)
+        ]
+        values = {
+            "derived": sa.bindparam("v_derived"),
+            "change_sequence": sa.bindparam("v_sequence"),
+            "change_kind": ChangeKind.UPDATED.value,
+            "changed_at": at,
+        }
+        self._db.execute(t.posting.update().where(_p.id == sa.bindparam("v_id")).values(values), updates)
+
     def remove(self, source: str, external_ids: Collection[str], at: datetime) -> int:
         """See `JobRepository.remove`."""
         ids = sorted(set(external_ids))
@@ -139,6 +172,17 @@ class SqlJobRepository:
         """See `JobRepository.get`."""
         row = self._db.execute(_select().where(_p.id == posting_id)).first()
         return _posting(row) if row else None
+
+    def get_many(self, posting_ids: Collection[str]) -> dict[str, JobPosting]:
+        """See `JobRepository.get_many`."""
+        if not posting_ids:
+            return {}
+        rows = self._db.execute(_select().where(_p.id.in_(list(posting_ids))))
+        return {row.id: _posting(row) for row in rows}
+
+    def count_live(self, now: datetime) -> int:
+        """See `JobRepository.count_live`."""
+        return int(self._db.execute(sa.select(sa.func.count()).select_from(t.posting).where(*_live(now))).scalar_one())
 
     def find(self, where: PostingFilter, offset: int, limit: int) -> tuple[list[JobPosting], int]:
         """See `JobRepository.find`."""
