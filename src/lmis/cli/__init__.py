@@ -11,6 +11,7 @@ from lmis.cli.demo import demo
 from lmis.cli.enrich import enrich
 from lmis.cli.evaluate import evaluate
 from lmis.cli.ingest import ingest
+from lmis.cli.search import search
 from lmis.cli.server import init, serve
 from lmis.cli.taxonomy import taxonomy
 
@@ -33,6 +34,7 @@ cli.add_command(ingest)
 cli.add_command(demo)
 cli.add_command(enrich)
 cli.add_command(evaluate)
+cli.add_command(search)
 
 
 def main() -> None:

@@ -28,6 +28,17 @@ def services() -> Services:
     return built
 
 
+def refresh_search(built: Services) -> None:
+    """Bring the search index up to date after postings changed (a running server would within seconds)."""
+    import click
+
+    report = built.search.sync(built.now)
+    if report is None:
+        click.echo("search index: being updated by the running server", err=True)
+    elif report.indexed or report.removed:
+        click.echo(f"search index: {report.indexed} indexed, {report.removed} removed", err=True)
+
+
 class RichProgress:
     """A `lmis.shared.progress.Progress` that draws one bar per phase on stderr."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lmis.cli.context import RichProgress, services
+from lmis.cli.context import RichProgress, refresh_search, services
 
 if TYPE_CHECKING:
     from lmis.bootstrap import Services
@@ -119,4 +119,5 @@ def load_feeds(built: Services, folder: Path, progress: Progress) -> list[tuple[
         with (folder / entry["path"]).open("rb") as data:
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
         results.append((entry["source"], run.counts.as_dict()))
+    refresh_search(built)
     return results

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lmis.cli.context import RichProgress, services
+from lmis.cli.context import RichProgress, refresh_search, services
 from lmis.cli.gold_titles import gold_titles, read_title_rows
 
 
@@ -43,3 +43,4 @@ def reenrich_command() -> None:
         built.enricher.prepare(progress)
         count = reenrich(uow=built.uow, enricher=built.enricher, now=built.now, progress=progress)
     click.echo(f"{count} postings enriched")
+    refresh_search(built)

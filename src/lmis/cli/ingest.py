@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from lmis.cli.context import RichProgress, services
+from lmis.cli.context import RichProgress, refresh_search, services
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -55,7 +55,7 @@ def run_command(
         options = RunOptions(source, label, licence=licence, full_snapshot=full_snapshot, enrich=built.enrich)
         with RichProgress(enabled=not as_json) as progress:
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
-    _report(run, as_json)
+    _report(run, as_json, built)
 
 
 def _open(location: str, source: str, built: Services) -> tuple[BinaryIO, str, bytes]:
@@ -92,7 +92,9 @@ def _pull(url: str, source: str, built: Services) -> bytes:
     return result.body or b""
 
 
-def _report(run: IngestRun, as_json: bool) -> None:
+def _report(run: IngestRun, as_json: bool, built: Services | None = None) -> None:
+    if built is not None:
+        refresh_search(built)
     counts = run.counts.as_dict()
     if as_json:
         click.echo(json.dumps({"run_id": run.id, "source": run.source, "status": run.status.value, **counts}))
@@ -131,7 +133,7 @@ def replay(run_id: str, as_json: bool) -> None:
     built = services()
     with RichProgress(enabled=not as_json) as progress:
         run = replay_run(run_id, _rebuild, uow=built.uow(), now=built.now, progress=progress)
-    _report(run, as_json)
+    _report(run, as_json, built)
 
 
 @ingest.command()
@@ -148,7 +150,7 @@ def quarantine(source: str | None, include_resolved: bool, limit: int, replay_al
         with RichProgress() as progress:
             runs = replay_quarantine(_rebuild, source=source, uow=built.uow(), now=built.now, progress=progress)
         for run in runs:
-            _report(run, as_json=False)
+            _report(run, as_json=False, built=built)
         return
     page = list_quarantine(source=source, include_resolved=include_resolved, cursor=None, limit=limit, uow=built.uow())
     for entry in page.items:

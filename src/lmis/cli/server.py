@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from lmis.cli.context import RichProgress, services
+from lmis.cli.context import RichProgress, refresh_search, services
 
 if TYPE_CHECKING:
     from lmis.bootstrap import Services
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @click.option("--demo-country", default="kr", show_default=True, type=click.Choice(["kr", "id", "generic"]))
 def init(demo_postings: int, demo_country: str) -> None:
     """Create the data folder and database, migrate it, import the shipped taxonomy, prepare the
-    enrichment models and load a demo.
+    enrichment models, load a demo and bring the search index up to date.
 
     Safe to run again: releases already imported from the same files are skipped, and the demo
     (synthetic partner feeds, through the real ingestion pipeline) is loaded only into a
@@ -37,6 +37,7 @@ def init(demo_postings: int, demo_country: str) -> None:
         built.enricher.prepare(progress)  # the first time, embeds the ESCO labels (cached afterwards)
     if demo_postings and not _has_postings(built):
         _load_demo(built, demo_postings, demo_country)
+    refresh_search(built)
     click.echo(f"Ready: {built.settings.resolved_database_url()}")
 
 

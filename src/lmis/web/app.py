@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -10,13 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from lmis import __version__
 from lmis.bootstrap import Services
 from lmis.web import problems
-from lmis.web.api import enrichment, postings, taxonomy
+from lmis.web.api import enrichment, postings, search, taxonomy
 from lmis.web.deps import ServicesDep
 from lmis.web.portal import postings as portal_postings
 from lmis.web.portal import queues as portal_queues
+from lmis.web.portal import search as portal_search
 from lmis.web.portal import views as portal
 
 API_PREFIX = "/api/v1"
+logger = logging.getLogger(__name__)
 _DESCRIPTION = """
 The open API of LMIS, a labour market information system.
 
@@ -34,8 +40,13 @@ Administration (USDOL/ETA), used under the CC BY 4.0 licence.
 
 
 def create_app(services: Services) -> FastAPI:
-    """Build the application around `services` (created by `lmis.bootstrap.build`)."""
+    """Build the application around `services` (created by `lmis.bootstrap.build`).
+
+    While it serves, a background thread applies the change feed to the search index every
+    `search_sync_seconds`, so postings written by any process become searchable.
+    """
     app = FastAPI(
+        lifespan=_keeping_search_fresh(services),
         title="LMIS API",
         version=__version__,
         description=_DESCRIPTION,
@@ -47,16 +58,40 @@ def create_app(services: Services) -> FastAPI:
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(taxonomy.router)
+    api.include_router(search.router)
     api.include_router(postings.router)
     api.include_router(enrichment.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
+    app.include_router(portal_search.router)
     app.include_router(portal_postings.router)
     app.include_router(portal_queues.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)
     return app
+
+
+def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+
+        def follow() -> None:
+            while not stop.is_set():
+                try:
+                    services.search.sync(services.now)
+                except Exception:  # a bad moment must not end the thread; the next round retries
+                    logger.exception("search index sync failed")
+                stop.wait(services.settings.search_sync_seconds)
+
+        thread = threading.Thread(target=follow, name="search-sync", daemon=True)
+        thread.start()
+        yield
+        stop.set()
+        thread.join(timeout=30)
+
+    return lifespan
 
 
 def health(services: ServicesDep) -> dict[str, str | bool | None]:

@@ -111,6 +111,7 @@ def push_postings(
     run, held = accept_push(
         source, records, uow=uow, now=services_.now, progress=SilentProgress(), enrich=services_.enrich
     )
+    services_.search.sync(services_.now)  # searchable at once, not only at the server's next sync
     problems = [
         ProblemItemOut(position=e.position, field=p.field, value=p.value, rule=p.rule) for e in held for p in e.problems
     ]
