@@ -14,6 +14,7 @@ import click
 
 from lmis.cli.context import services
 from lmis.cli.gold_titles import gold_titles, read_title_rows
+from lmis.cli.search_eval import search_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 @click.group("eval")
 def evaluate() -> None:
-    """Measure enrichment quality on gold sets (see docs/enrichment.md)."""
+    """Measure enrichment and search quality on gold sets (docs/enrichment.md, docs/search.md)."""
 
 
 @evaluate.command()
@@ -196,3 +197,6 @@ def _print(metrics: dict[str, float], as_json: bool) -> None:
         return
     for name, value in metrics.items():
         click.echo(f"{name:<26} {value:>10.4f}" if name != "n" else f"{name:<26} {int(value):>10d}")
+
+
+evaluate.add_command(search_command)

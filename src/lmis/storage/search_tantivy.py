@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tantivy
 
 from lmis.search.model import (
@@ -24,7 +25,7 @@ from lmis.search.model import (
     SortOrder,
 )
 from lmis.search.ports import ClusterCount
-from lmis.storage.search_tantivy_query import GEO_CAP, build_query, distance_km, facets_spec, read_facets
+from lmis.storage.search_tantivy_query import GEO_CAP, build_query, distances_km, facets_spec, read_facets
 
 WRITER_HEAP = 256_000_000
 SCHEMA_VERSION = 1
@@ -259,25 +260,25 @@ class TantivySearchIndex:
         assert geo is not None  # noqa: S101 - the caller checked
         found = searcher.search(compiled, limit=GEO_CAP, count=True, order_by_field="key")
         addresses = [addr for _, addr in found.hits]
-        latitudes = searcher.fast_field_values("latitude", addresses)
-        longitudes = searcher.fast_field_values("longitude", addresses)
-        inside: dict[int, float] = {}
-        for (key, _), lat, lon in zip(found.hits, latitudes, longitudes, strict=True):
-            km = distance_km(geo.latitude, geo.longitude, lat, lon)
-            if geo.radius_km is None or km <= geo.radius_km:
-                inside[int(key)] = km
+        latitudes = np.array(searcher.fast_field_values("latitude", addresses), dtype=np.float64)
+        longitudes = np.array(searcher.fast_field_values("longitude", addresses), dtype=np.float64)
+        km = distances_km(geo.latitude, geo.longitude, latitudes, longitudes)
+        keep = km <= geo.radius_km if geo.radius_km is not None else np.ones(len(km), dtype=bool)
+        keys = [int(key) for (key, _), kept in zip(found.hits, keep, strict=True) if kept]
+        inside = dict(zip(keys, km[keep].tolist(), strict=True))
+        if query.sort is SortOrder.DISTANCE and not query.facets:
+            hits, total = self._by_distance(searcher, inside, query)
+            return EngineResult(hits, total, {})
         narrowed = build_query(self._schema, query, only_keys=sorted(inside))
         if query.sort is SortOrder.DISTANCE:
-            hits, total = self._by_distance(searcher, narrowed, inside, query)
+            hits, total = self._by_distance(searcher, inside, query)
         else:
             hits, total = self._ranked(searcher, query, narrowed)
             hits = [EngineHit(h.posting_id, h.cluster_id, h.value, inside[key_of(h.posting_id)]) for h in hits]
         facets = read_facets(searcher.aggregate(narrowed, facets_spec())) if query.facets and inside else {}
         return EngineResult(hits, total, facets)
 
-    def _by_distance(
-        self, searcher: Any, narrowed: Any, inside: dict[int, float], query: EngineQuery
-    ) -> tuple[list[EngineHit], int]:
+    def _by_distance(self, searcher: Any, inside: dict[int, float], query: EngineQuery) -> tuple[list[EngineHit], int]:
         rows = sorted((km, id_of(key)) for key, km in inside.items())
         if query.after is not None:
             rows = [row for row in rows if row > (query.after.value, query.after.posting_id)]
@@ -345,7 +346,8 @@ class TantivySearchIndex:
             return []
         self._index.reload()
         query = tantivy.Query.phrase_prefix_query(self._schema, "title_words", list[str | tuple[int, str]](words))
-        spec = {"t": {"terms": {"field": "title_exact", "size": limit * 3}}}
+        # each segment reports its top titles; a large segment_size keeps the merged counts exact in practice
+        spec = {"t": {"terms": {"field": "title_exact", "size": limit * 3, "segment_size": 5_000}}}
         buckets = self._index.searcher().aggregate(query, spec)["t"]["buckets"]
         return _merge_spellings((b["key"], int(b["doc_count"])) for b in buckets)[:limit]
 

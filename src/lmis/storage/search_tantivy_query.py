@@ -6,10 +6,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import tantivy
 
 from lmis.search.model import FACETS, EngineQuery, Filters, TextClause
 
+Floats = npt.NDArray[np.float64]
 GEO_CAP = 1_000_000  # matches inside a radius's bounding box that are measured one by one
 TITLE_BOOST = 2.0
 OCCUPATION_BOOST = 1.5
@@ -18,12 +21,12 @@ _Q = tantivy.Query
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius 6,371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+def distances_km(latitude: float, longitude: float, latitudes: Floats, longitudes: Floats) -> Floats:
+    """Great-circle distances from one point to many (haversine, mean Earth radius 6,371 km)."""
+    p1, p2 = math.radians(latitude), np.radians(latitudes)
+    dp, dl = p2 - p1, np.radians(longitudes - longitude)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a))), dtype=np.float64)
 
 
 def build_query(schema: tantivy.Schema, query: EngineQuery, *, only_keys: Sequence[int] | None) -> Any:
