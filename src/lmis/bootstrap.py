@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -43,8 +45,11 @@ class Search:
     """The search engine of this install, its vocabulary and title vectors, built on first use.
 
     The vocabulary (ESCO names, the gazetteer, ISCO labels: ~6 s to load) is read once; the
-    values live postings have (sources, languages, education) are re-read after each sync.
+    values live postings have (sources, languages, education) are re-read after a sync that
+    changed the index, and at least every `VALUES_SECONDS` (another process may have written).
     """
+
+    VALUES_SECONDS = 10.0
 
     def __init__(self, settings: Settings, engine: sa.Engine, embedder: Embedder) -> None:
         self._settings = settings
@@ -60,6 +65,7 @@ class Search:
         self._lock = threading.Lock()
         self._writing = threading.Lock()
         self._vocabulary: Vocabulary | None = None
+        self._values_read = -math.inf
 
     def vocabulary(self) -> Vocabulary:
         """Names, places and the values of live postings that filter values are checked against."""
@@ -68,12 +74,15 @@ class Search:
                 lexicon = load_lexicon(uow=SqlUnitOfWork(self._engine))
                 places = load_gazetteer(self._settings.gazetteer_path)
                 self._vocabulary = Vocabulary(lexicon, places, _isco_labels(SqlUnitOfWork(self._engine)), [], [], [])
-            return replace(
-                self._vocabulary,
-                sources=self.index.values("source"),
-                languages=self.index.values("language"),
-                education=self.index.values("education"),
-            )
+            if time.monotonic() - self._values_read > self.VALUES_SECONDS:
+                self._vocabulary = replace(
+                    self._vocabulary,
+                    sources=self.index.values("source"),
+                    languages=self.index.values("language"),
+                    education=self.index.values("education"),
+                )
+                self._values_read = time.monotonic()
+            return self._vocabulary
 
     def service(self) -> SearchService:
         """The search use cases over this install's index."""
@@ -83,16 +92,21 @@ class Search:
         """Apply the change feed to the index; None when another process is writing it (it will catch up)."""
         with self._writing:
             try:
-                return sync_index(self.index, uow=lambda: SqlUnitOfWork(self._engine), now=now, titles=self.titles)
+                report = sync_index(self.index, uow=lambda: SqlUnitOfWork(self._engine), now=now, titles=self.titles)
             except IndexBusy:
                 return None
+        if report.indexed or report.removed:
+            self._values_read = -math.inf
+        return report
 
     def reindex(self, now: Callable[[], datetime], progress: Progress) -> SyncReport:
         """Rebuild the index from the database."""
         with self._writing:
-            return reindex(
+            report = reindex(
                 self.index, uow=lambda: SqlUnitOfWork(self._engine), now=now, titles=self.titles, progress=progress
             )
+        self._values_read = -math.inf
+        return report
 
 
 def _isco_labels(uow: SqlUnitOfWork) -> dict[str, str]:
