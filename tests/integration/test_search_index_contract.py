@@ -143,9 +143,9 @@ def test_a_query_without_text_matches_every_live_posting(search_index: SearchInd
     assert sorted(search(search_index)) == ["a", "b"]
 
 
-def test_hits_carry_the_vacancy_and_the_title(search_index: SearchIndex) -> None:
+def test_hits_carry_the_vacancy_and_the_title_when_asked(search_index: SearchIndex) -> None:
     indexed(search_index, doc("a", " Nurse ", cluster_id="v"))
-    hit = search_index.search(EngineQuery(NOW)).hits[0]
+    hit = search_index.search(EngineQuery(NOW, titles=True)).hits[0]
     assert (label(hit.cluster_id), hit.title, hit.distance_km) == ("v", "Nurse", None)
 
 

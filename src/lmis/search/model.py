@@ -159,6 +159,7 @@ class EngineQuery:
       ties by posting id ascending. `after` resumes strictly after (value, posting id) in that order.
     - `only_ids`: when set, only these postings can match (hybrid retrieval checks its candidates).
     - `facets`: counts over every match for `FACETS` (salary_band keys are `SALARY_BANDS` lower bounds).
+    - `titles`: hits carry their posting's title (otherwise an engine may leave it empty).
     """
 
     now: datetime
@@ -172,6 +173,7 @@ class EngineQuery:
     after: After | None = None
     facets: bool = False
     only_ids: tuple[str, ...] | None = None
+    titles: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,7 @@ class SearchService:
             return [_hit(h, "keyword") for h in result.hits], result.total, TotalRelation.EQ, result.facets
         window = query.offset + query.limit
         result = self.index.search(replace(query, offset=0, limit=min(window * 3 + 20, FOLD_CAP)))
-        folded = _fold(result.hits)
+        facets, folded = result.facets, _fold(result.hits)
         while len(folded) < window and len(result.hits) < result.total and len(result.hits) < FOLD_CAP:
             result = self.index.search(
                 replace(query, offset=0, limit=min(len(result.hits) * 4, FOLD_CAP), facets=False)
@@ -117,7 +117,7 @@ class SearchService:
         start = 0 if query.after is not None else query.offset
         vacancies, exact = self.index.distinct_clusters(replace(query, after=None), FOLD_CAP)
         page = [_hit(h, "keyword") for h in folded[start : start + query.limit]]
-        return page, vacancies, TotalRelation.EQ if exact else TotalRelation.GTE, result.facets
+        return page, vacancies, TotalRelation.EQ if exact else TotalRelation.GTE, facets
 
     def _first_of_vacancy(self, candidates: list[EngineHit], query: EngineQuery) -> list[EngineHit]:
         """Past a cursor, keep a posting only when no better-ranked posting of its vacancy matches."""
@@ -159,7 +159,13 @@ class SearchService:
             return [], 0
         terms = {**query.filters.terms, "title": tuple(near)}
         by_title = replace(
-            query, must=(), filters=replace(query.filters, terms=terms), offset=0, limit=MAX_WINDOW, facets=False
+            query,
+            must=(),
+            filters=replace(query.filters, terms=terms),
+            offset=0,
+            limit=MAX_WINDOW,
+            facets=False,
+            titles=True,
         )
         found = self.index.search(by_title)
         return sorted(found.hits, key=lambda h: (-near.get(h.title.strip(), 0.0), h.posting_id)), found.total

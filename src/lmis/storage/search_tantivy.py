@@ -246,7 +246,8 @@ class TantivySearchIndex:
             start = query.offset
         page = rows[start : start + query.limit]
         return [
-            EngineHit(pid, cluster, value, title=_title(searcher, addr)) for value, pid, cluster, addr in page
+            EngineHit(pid, cluster, value, title=_title(searcher, addr) if query.titles else "")
+            for value, pid, cluster, addr in page
         ], total
 
     def _upto(self, field: str, value: float) -> Any:
