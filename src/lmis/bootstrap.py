@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -26,6 +27,7 @@ from lmis.search.lexicon import load_lexicon
 from lmis.search.ports import SearchIndex
 from lmis.search.services import SearchService
 from lmis.search.sync import SyncReport, reindex, sync_index
+from lmis.shared.errors import LmisError
 from lmis.shared.progress import Progress
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
@@ -34,6 +36,8 @@ from lmis.storage.search_tantivy import IndexBusy, TantivySearchIndex
 from lmis.storage.search_vectors import TitleVectors
 from lmis.storage.uow import SqlUnitOfWork
 from lmis.taxonomy.schemes import ISCO_08
+
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -83,6 +87,15 @@ class Search:
                 )
                 self._values_read = time.monotonic()
             return self._vocabulary
+
+    def warm(self) -> None:
+        """Load what the first search would otherwise wait for: the vocabulary and the embedding model."""
+        try:
+            self.vocabulary()
+            if self.titles is not None:
+                self.titles.nearest("warm", 1)
+        except LmisError:
+            logger.warning("search vocabulary not loaded (is the taxonomy imported?)", exc_info=True)
 
     def service(self) -> SearchService:
         """The search use cases over this install's index."""

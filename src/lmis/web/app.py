@@ -78,6 +78,7 @@ def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsy
         stop = threading.Event()
 
         def follow() -> None:
+            services.search.warm()  # the first search should not pay for loading names and the model
             while not stop.is_set():
                 try:
                     services.search.sync(services.now)
