@@ -61,6 +61,11 @@ search_document = sa.Table(
     sa.Column("valid_through", sa.DateTime(timezone=True), nullable=True),
     sa.Column("remote", sa.Boolean, nullable=False),
     sa.Column("document", _TsVector, nullable=False),
+    *(
+        sa.Index(f"ix_search_document_{name}", name, postgresql_using="gin")
+        for name in ("document", "occupations", "skills", "places", "employment_types")
+    ),
+    *(sa.Index(f"ix_search_document_{name}", name) for name in ("posted_at", "salary_max", "cluster_id")),
 )
 search_state = sa.Table(
     "search_state",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from alembic import context
 
+from lmis.storage.search_pg_sql import metadata as search_metadata
 from lmis.storage.tables import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=metadata,
+    # the search projection's tables (beside their adapter) exist on PostgreSQL only (migration 0004)
+    target_metadata=[metadata, search_metadata] if connection.dialect.name == "postgresql" else metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
     compare_type=True,
 )
