@@ -78,7 +78,8 @@ def place(value: str, places: PlaceDirectory, field: str = "region") -> PlaceLik
     if named:
         choices = [f"{p.name}, {p.country} ({p.id})" for p in named[:10]]
         raise Invalid(f"{value!r} names {len(named)} places; give one of their ids", field=field, suggestions=choices)
-    suggestions = [p.name for p in places.complete(value.strip()[:3], 5)] if len(value.strip()) >= 3 else []
+    nearby = places.complete(value.strip()[:3], 10) if len(value.strip()) >= 3 else []
+    suggestions = list(dict.fromkeys(p.name for p in nearby))[:5]
     raise Invalid(f"no place is called or has the id {value!r}", field=field, suggestions=suggestions)
 
 

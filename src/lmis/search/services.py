@@ -158,6 +158,9 @@ class SearchService:
         if not near:
             return [], 0
         terms = {**query.filters.terms, "title": tuple(near)}
+        named = [value for clause in query.must for name, value in clause.alternatives if name == "place"]
+        if named and "place" not in terms:  # "nurse seoul": the place holds for titles found by meaning too
+            terms["place"] = tuple(dict.fromkeys(named))
         by_title = replace(
             query,
             must=(),
