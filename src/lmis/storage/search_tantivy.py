@@ -9,6 +9,7 @@ vacancy counting read fast fields and never load a stored document.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ TERM_FIELDS = (
     "occupation", "skill", "place", "employment_type", "working_time", "education", "employer", "source",
     "language", "cluster", "title_exact", "region", "occupation_group", "salary_band", "remote",
 )  # fmt: skip
+_WORDS = re.compile(r"[^\W_]+")
 _FAR, _NOWHERE = 2**62, 999.0  # no deadline; no coordinates
 _FOLLOW = 16  # extra hits read past a page so that ties at its edge are ordered by id
 
@@ -256,42 +258,49 @@ class TantivySearchIndex:
         return tantivy.Query.range_query(self._schema, field, kind, upper_bound=bound)
 
     def _search_geo(self, searcher: Any, query: EngineQuery, compiled: Any) -> EngineResult:
-        """Exact radius and distance order: read the box's matches' coordinates from fast fields."""
+        """Exact radius and distance order: the box's matches' coordinates come from fast fields (numpy)."""
         geo = query.filters.geo
         assert geo is not None  # noqa: S101 - the caller checked
-        found = searcher.search(compiled, limit=GEO_CAP, count=True, order_by_field="key")
+        found = searcher.search(compiled, limit=GEO_CAP, count=False)
         addresses = [addr for _, addr in found.hits]
+        keys = np.array(searcher.fast_field_values("key", addresses), dtype=np.uint64)
         latitudes = np.array(searcher.fast_field_values("latitude", addresses), dtype=np.float64)
         longitudes = np.array(searcher.fast_field_values("longitude", addresses), dtype=np.float64)
         km = distances_km(geo.latitude, geo.longitude, latitudes, longitudes)
-        keep = km <= geo.radius_km if geo.radius_km is not None else np.ones(len(km), dtype=bool)
-        keys = [int(key) for (key, _), kept in zip(found.hits, keep, strict=True) if kept]
-        inside = dict(zip(keys, km[keep].tolist(), strict=True))
+        if geo.radius_km is not None:
+            keys, km = keys[km <= geo.radius_km], km[km <= geo.radius_km]
         if query.sort is SortOrder.DISTANCE and not query.facets:
-            hits, total = self._by_distance(searcher, inside, query)
-            return EngineResult(hits, total, {})
-        narrowed = build_query(self._schema, query, only_keys=sorted(inside))
+            return EngineResult(self._by_distance(searcher, keys, km, query), len(keys), {})
+        narrowed = build_query(self._schema, query, only_keys=keys.tolist())
         if query.sort is SortOrder.DISTANCE:
-            hits, total = self._by_distance(searcher, inside, query)
+            hits, total = self._by_distance(searcher, keys, km, query), len(keys)
         else:
             hits, total = self._ranked(searcher, query, narrowed)
-            hits = [EngineHit(h.posting_id, h.cluster_id, h.value, inside[key_of(h.posting_id)]) for h in hits]
-        facets = read_facets(searcher.aggregate(narrowed, facets_spec())) if query.facets and inside else {}
+            at = dict(zip(keys.tolist(), km.tolist(), strict=True))
+            hits = [EngineHit(h.posting_id, h.cluster_id, h.value, at[key_of(h.posting_id)], h.title) for h in hits]
+        facets = read_facets(searcher.aggregate(narrowed, facets_spec())) if query.facets and len(keys) else {}
         return EngineResult(hits, total, facets)
 
-    def _by_distance(self, searcher: Any, inside: dict[int, float], query: EngineQuery) -> tuple[list[EngineHit], int]:
-        rows = sorted((km, id_of(key)) for key, km in inside.items())
+    def _by_distance(self, searcher: Any, keys: Any, km: Any, query: EngineQuery) -> list[EngineHit]:
+        """The page in (km, posting id) order; only the nearest candidates (ties included) get their ids spelled."""
+        reach = query.limit + query.offset
         if query.after is not None:
-            rows = [row for row in rows if row > (query.after.value, query.after.posting_id)]
-            page = rows[: query.limit]
+            keys, km = keys[km >= query.after.value], km[km >= query.after.value]
+            reach = query.limit + int(np.count_nonzero(km == query.after.value))  # ties may precede the cursor
+        if 0 < reach < len(km):
+            near = km <= np.partition(km, reach - 1)[reach - 1]
+            keys, km = keys[near], km[near]
+        rows = sorted(zip(km.tolist(), (id_of(int(key)) for key in keys), strict=True))
+        if query.after is not None:
+            page = [row for row in rows if row > (query.after.value, query.after.posting_id)][: query.limit]
         else:
             page = rows[query.offset : query.offset + query.limit]
         clusters = self._cluster_keys(searcher, [pid for _, pid in page])
         return [
-            EngineHit(pid, cluster, km, km, title)
-            for km, pid in page
+            EngineHit(pid, cluster, distance, distance, title)
+            for distance, pid in page
             for cluster, title in [clusters.get(pid, (pid, ""))]
-        ], len(inside)
+        ]
 
     def _cluster_keys(self, searcher: Any, posting_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         if not posting_ids:
@@ -342,11 +351,14 @@ class TantivySearchIndex:
 
     def titles(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Frequent titles with a word run starting with `prefix` (the last word may be partial)."""
-        words = [w for w in prefix.lower().split() if w]
+        words = _WORDS.findall(prefix.lower())  # as the `default` tokenizer splits `title_words`
         if not words:
             return []
         self._index.reload()
-        query = tantivy.Query.phrase_prefix_query(self._schema, "title_words", list[str | tuple[int, str]](words))
+        if len(words) == 1:  # a phrase prefix expands to 50 terms only: too few for one or two letters
+            query = tantivy.Query.regex_query(self._schema, "title_words", f"{words[0]}.*")
+        else:
+            query = tantivy.Query.phrase_prefix_query(self._schema, "title_words", list[str | tuple[int, str]](words))
         # each segment reports its top titles; a large segment_size keeps the merged counts exact in practice
         spec = {"t": {"terms": {"field": "title_exact", "size": limit * 3, "segment_size": 5_000}}}
         buckets = self._index.searcher().aggregate(query, spec)["t"]["buckets"]

@@ -36,7 +36,7 @@ def build_query(schema: tantivy.Schema, query: EngineQuery, *, only_keys: Sequen
     if query.boost_occupations and query.must:
         boost = _Q.term_set_query(schema, "occupation", list(query.boost_occupations))
         parts.append((_SHOULD, _Q.const_score_query(boost, OCCUPATION_BOOST)))
-    filters = _filters(schema, query.filters, query.now.timestamp())
+    filters = _filters(schema, query.filters, query.now.timestamp(), exact_keys=only_keys is not None)
     if query.only_ids is not None:
         from lmis.storage.search_tantivy import key_of
 
@@ -73,7 +73,7 @@ def _field_match(schema: tantivy.Schema, field: str, clause: TextClause) -> Any:
     return _Q.phrase_query(schema, field, words)
 
 
-def _filters(schema: tantivy.Schema, filters: Filters, now: float) -> list[Any]:
+def _filters(schema: tantivy.Schema, filters: Filters, now: float, *, exact_keys: bool = False) -> list[Any]:
     found = [
         _Q.range_query(schema, "valid_until", tantivy.FieldType.Integer, lower_bound=int(now), include_lower=False)
     ]
@@ -93,7 +93,7 @@ def _filters(schema: tantivy.Schema, filters: Filters, now: float) -> list[Any]:
         found.append(_Q.range_query(schema, "posted", tantivy.FieldType.Integer, lower_bound=since))
     if filters.remote is not None:
         found.append(_Q.term_query(schema, "remote", "1" if filters.remote else "0"))
-    if filters.geo is not None:
+    if filters.geo is not None and not exact_keys:  # the keys measured inside the circle imply the box
         found += _box(schema, filters.geo.latitude, filters.geo.longitude, filters.geo.radius_km)
     return found
 
