@@ -64,7 +64,10 @@ def _load_demo(built: Services, postings: int, country: str) -> None:
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default: LMIS_HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default: LMIS_PORT or 8000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes (one per core)."
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the portal and the API (http://HOST:PORT/, API docs at /api/v1/docs)."""
     import uvicorn
 
@@ -74,4 +77,8 @@ def serve(host: str | None, port: int | None) -> None:
     if not built.schema_is_current():
         raise click.ClickException("the database schema is not current: run `lmis init` (or `lmis db upgrade`)")
     settings = built.settings
-    uvicorn.run(create_app(built), host=host or settings.host, port=port or settings.port, log_level="info")
+    host, port = host or settings.host, port or settings.port
+    if workers == 1:
+        uvicorn.run(create_app(built), host=host, port=port, log_level="info")
+    else:  # each process builds its own services from the same settings
+        uvicorn.run("lmis.web.app:app_from_settings", factory=True, workers=workers, host=host, port=port)

@@ -72,6 +72,14 @@ def create_app(services: Services) -> FastAPI:
     return app
 
 
+def app_from_settings() -> FastAPI:
+    """The application on services built from the environment (one per server process)."""
+    from lmis.bootstrap import build
+    from lmis.config import load_settings
+
+    return create_app(build(load_settings()))
+
+
 def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

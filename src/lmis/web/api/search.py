@@ -72,7 +72,7 @@ def search_postings(
     response = services_.search.service().search(request, now)
     with services_.uow() as uow:
         postings = uow.jobs.get_many([hit.posting_id for hit in response.hits])
-    return SearchOut.of(response, postings, now)
+    return SearchOut.of(response, postings)
 
 
 @router.get("/complete", response_model=list[CompletionOut], summary="Typeahead")

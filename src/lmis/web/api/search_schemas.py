@@ -9,7 +9,83 @@ from pydantic import BaseModel
 from lmis.jobs.model import JobPosting
 from lmis.search.interpret import Concept
 from lmis.search.services import SearchResponse
-from lmis.web.api.posting_schemas import PostingOut
+from lmis.web.api.posting_schemas import AddressOut, SalaryOut
+
+SNIPPET_CHARS = 300
+
+
+class CodedOut(BaseModel):
+    """A derived code of the posting (ESCO occupation with its ISCO-08 group, or a gazetteer place)."""
+
+    id: str
+    label: str
+    code: str = ""
+
+
+class PostingSummaryOut(BaseModel):
+    """A posting as a result list shows it; `GET /postings/{id}` has the whole posting with provenance."""
+
+    id: str
+    source: str
+    external_id: str
+    title: str
+    employer: str | None
+    address: AddressOut
+    region: CodedOut | None
+    occupation: CodedOut | None
+    employment_types: list[str]
+    salary: SalaryOut | None
+    annual_salary: dict[str, float | str | None] | None
+    education: str
+    date_posted: datetime | None
+    valid_through: datetime | None
+    language: str
+    url: str
+    snippet: str
+
+    @classmethod
+    def of(cls, p: JobPosting) -> PostingSummaryOut:
+        """The summary of a posting: stated fields and the derived occupation, region and annual pay."""
+        a, s, derived = p.address, p.salary, p.derived
+        occupation = derived.get("occupation")
+        place = derived.get("place")
+        region = place.get("region") if isinstance(place, dict) else None
+        pay = derived.get("salary")
+        return cls(
+            id=p.id,
+            source=p.source,
+            external_id=p.external_id,
+            title=p.title,
+            employer=p.employer.name if p.employer else None,
+            address=AddressOut(
+                street=a.street, locality=a.locality, region=a.region, postal_code=a.postal_code, country=a.country
+            ),
+            region=CodedOut(id=str(region["id"]), label=str(region.get("name") or region["id"]))
+            if isinstance(region, dict) and region.get("id")
+            else None,
+            occupation=CodedOut(
+                id=str(occupation["concept_id"]),
+                label=str(occupation.get("matched_label") or ""),
+                code=str(occupation.get("isco_code") or ""),
+            )
+            if isinstance(occupation, dict) and occupation.get("concept_id")
+            else None,
+            employment_types=[t.value for t in p.employment_types],
+            salary=SalaryOut(
+                currency=s.currency, min=s.minimum, max=s.maximum, unit=s.unit.value if s.unit else None, text=s.text
+            )
+            if s
+            else None,
+            annual_salary={k: pay.get(k) for k in ("annual_min", "annual_max", "currency")}
+            if isinstance(pay, dict) and pay.get("annual_min") is not None
+            else None,
+            education=p.education,
+            date_posted=p.date_posted,
+            valid_through=p.valid_through,
+            language=p.language,
+            url=p.url,
+            snippet=p.description_text[:SNIPPET_CHARS],
+        )
 
 
 class VacancyOut(BaseModel):
@@ -23,7 +99,7 @@ class VacancyOut(BaseModel):
 class SearchHitOut(BaseModel):
     """One result: the posting, its rank value, distance (with `near`) and how it was found."""
 
-    posting: PostingOut
+    posting: PostingSummaryOut
     score: float
     distance_km: float | None
     matched_by: str
@@ -80,11 +156,11 @@ class SearchOut(BaseModel):
     next_cursor: str | None
 
     @classmethod
-    def of(cls, response: SearchResponse, postings: dict[str, JobPosting], now: datetime) -> SearchOut:
+    def of(cls, response: SearchResponse, postings: dict[str, JobPosting]) -> SearchOut:
         said = response.interpretation
         items = [
             SearchHitOut(
-                posting=PostingOut.of(postings[h.posting_id], now),
+                posting=PostingSummaryOut.of(postings[h.posting_id]),
                 score=h.score,
                 distance_km=h.distance_km,
                 matched_by=h.matched_by,
