@@ -43,8 +43,8 @@ SCAM: dict[str, Any] = {
 App = Callable[[list[EnrichStep]], tuple[TestClient, Services]]
 
 
-def enrichment_services(tmp_path: Path, database_url: str, steps: list[EnrichStep]) -> Services:
-    """Migrated services on the sample taxonomy with the given enrichment steps and two staff tokens."""
+def enrichment_services(tmp_path: Path, database_url: str, steps: list[EnrichStep], **settings_: Any) -> Services:
+    """Migrated services on the sample taxonomy with the given enrichment steps, two staff tokens and `settings_`."""
     settings = Settings(
         env="test",
         data_dir=tmp_path / "data",
@@ -53,6 +53,7 @@ def enrichment_services(tmp_path: Path, database_url: str, steps: list[EnrichSte
         cache_dir=EMBEDDING_CACHE,
         enrich_steps=steps,
         staff_tokens={"Ana": TOKEN, "Budi": "another-staff-token"},
+        **settings_,
     )
     services = build(settings)
     services.upgrade_database()

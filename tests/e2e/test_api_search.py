@@ -49,9 +49,14 @@ ADS = [
 ]
 
 
+def _engine(database_url: str) -> str:
+    """On PostgreSQL the API is tested on the PostgreSQL search engine; on SQLite on the embedded one."""
+    return "postgresql" if database_url.startswith("postgresql") else "tantivy"
+
+
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[tuple[TestClient, Services]]:
-    services = enrichment_services(tmp_path, database_url, STEPS)
+    services = enrichment_services(tmp_path, database_url, STEPS, search_engine=_engine(database_url))
     ingest(services, "board", ADS)
     services.search.sync(services.now)
     with TestClient(create_app(services)) as http:
@@ -193,12 +198,9 @@ def test_a_repost_with_a_smaller_id_merges_the_vacancy_and_the_older_posting_fol
 
 
 def test_a_pushed_posting_is_searchable_as_soon_as_the_push_returns(tmp_path: Path, database_url: str) -> None:
-    services = enrichment_services(tmp_path, database_url, STEPS)
-    services = services.__class__(
-        services.settings.model_copy(update={"partner_tokens": {"agency": "secret"}}),
-        services.engine,
-        services.enricher,
-        services.search,
+    tokens = {"agency": "secret"}
+    services = enrichment_services(
+        tmp_path, database_url, STEPS, partner_tokens=tokens, search_engine=_engine(database_url)
     )
     with TestClient(create_app(services)) as http:
         pushed = http.post(
