@@ -56,7 +56,10 @@ class SearchIndex(Protocol):
         """Live postings and sources of each vacancy cluster."""
 
     def distinct_clusters(self, query: EngineQuery, cap: int) -> tuple[int, bool]:
-        """How many vacancy clusters the matches belong to, and whether that is exact (False past `cap` matches)."""
+        """How many vacancy clusters the matches belong to, and whether that is exact.
+
+        Exact up to `cap` matching postings; past it a lower bound (and False).
+        """
 
     def titles(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Most frequent live titles whose normalised form (or a word of it) starts with `prefix`, with counts."""

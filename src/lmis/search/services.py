@@ -332,6 +332,8 @@ def complete(
         raise Invalid(f"limit must be between 1 and 50, got {limit}", field="limit")
     if not text.strip():
         return []
+    if len(text.strip()) < 2 and text.isascii():  # one Latin letter: only titles (names would be noise)
+        kinds = tuple(k for k in kinds if k == "title")
     found: list[Completion] = []
     if "title" in kinds:
         typed = " ".join(text.casefold().split())

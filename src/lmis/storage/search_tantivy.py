@@ -29,10 +29,10 @@ from lmis.search.ports import ClusterCount
 from lmis.storage.search_tantivy_query import GEO_CAP, build_query, distances_km, facets_spec, read_facets
 
 WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # a new version empties the index; the next sync rebuilds it from the change feed
 TERM_FIELDS = (
     "occupation", "skill", "place", "employment_type", "working_time", "education", "employer", "source",
-    "language", "cluster", "title_exact", "region", "occupation_group", "salary_band", "remote",
+    "language", "cluster", "title_exact", "region", "occupation_group", "salary_band", "remote", "first",
 )  # fmt: skip
 _WORDS = re.compile(r"[^\W_]+")
 _FAR, _NOWHERE = 2**62, 999.0  # no deadline; no coordinates
@@ -113,6 +113,7 @@ def _document(doc: SearchDocument) -> tantivy.Document:
         "occupation_group": doc.occupation_group,
         "salary_band": salary_band(doc.salary_max),
         "remote": "1" if doc.remote else "0",
+        "first": "1" if doc.cluster_id == doc.posting_id else "0",  # the vacancy's own id: one per vacancy
     }
     for name, value in texts.items():
         for text in [value] if isinstance(value, str) else value:
@@ -315,14 +316,20 @@ class TantivySearchIndex:
         }
 
     def distinct_clusters(self, query: EngineQuery, cap: int) -> tuple[int, bool]:
-        """Vacancies among the matches; exact unless there are more than `cap` matches."""
+        """Vacancies among the matches: counted exactly up to `cap` matches; past it, the matches that are
+        their vacancy's first posting (one per vacancy, so a lower bound that misses only vacancies whose
+        first posting does not match)."""
         self._index.reload()
         searcher: Any = self._index.searcher()
-        found = searcher.search(
-            build_query(self._schema, query, only_keys=None), limit=cap, count=True, order_by_field="key"
-        )
+        compiled = build_query(self._schema, query, only_keys=None)
+        total = int(searcher.search(compiled, limit=1, count=True).count)
+        if total > cap:
+            first = tantivy.Query.term_query(self._schema, "first", "1")
+            both = tantivy.Query.boolean_query([(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, first)])
+            return int(searcher.search(both, limit=1, count=True).count), False
+        found = searcher.search(compiled, limit=max(total, 1), count=False, order_by_field="key")
         clusters = searcher.fast_field_values("cluster_key", [addr for _, addr in found.hits])
-        return len(set(clusters)), int(found.count) <= cap
+        return len(set(clusters)), True
 
     def clusters(self, cluster_ids: Collection[str]) -> dict[str, ClusterCount]:
         """Postings and sources per vacancy cluster (live postings only)."""
