@@ -154,6 +154,9 @@ def search_command(
     try:
         if fresh:
             build_corpus(built, folder, nhs, nhs_limit)
+        elif built.search.index.size() == 0:  # an index of an older format was emptied: rebuild it
+            with RichProgress() as progress:
+                built.search.reindex(lambda: AS_OF, progress)
         scores, timings = evaluate_search(built, judged)
     finally:
         built.engine.dispose()
