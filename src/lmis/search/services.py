@@ -45,7 +45,7 @@ class FacetValue:
 
 @dataclass(frozen=True, slots=True)
 class FilterEffect:
-    """How many results there would be without one filter (said when the filters left none)."""
+    """How many postings would match without one filter (said when the filters left none)."""
 
     filter: str
     total_without: int
@@ -125,7 +125,9 @@ class SearchService:
         if not clusters:
             return candidates
         terms = {**query.filters.terms, "cluster": clusters}
-        whole = replace(query, filters=replace(query.filters, terms=terms), after=None, offset=0, limit=FOLD_CAP)
+        whole = replace(
+            query, filters=replace(query.filters, terms=terms), after=None, offset=0, limit=FOLD_CAP, facets=False
+        )
         best = {h.cluster_id: h.posting_id for h in reversed(self.index.search(whole).hits)}
         return [h for h in candidates if best.get(h.cluster_id) == h.posting_id]
 
@@ -238,18 +240,18 @@ def _hit(hit: EngineHit, how: str) -> Hit:
 
 def _fold(hits: list[EngineHit]) -> list[EngineHit]:
     """The first (best-ranked) posting of each vacancy, in order."""
-    seen: set[str] = set()
-    folded = []
-    for hit in hits:
-        if hit.cluster_id not in seen:
-            seen.add(hit.cluster_id)
-            folded.append(hit)
-    return folded
+    return [pair[0] for pair in _fold_pairs([(hit, "") for hit in hits])]
 
 
 def _fold_pairs(pairs: list[tuple[EngineHit, str]]) -> list[tuple[EngineHit, str]]:
+    """The first (hit, how found) of each vacancy, in order."""
     seen: set[str] = set()
-    return [(h, how) for h, how in pairs if not (h.cluster_id in seen or seen.add(h.cluster_id))]  # type: ignore[func-returns-value]
+    folded = []
+    for hit, how in pairs:
+        if hit.cluster_id not in seen:
+            seen.add(hit.cluster_id)
+            folded.append((hit, how))
+    return folded
 
 
 def _fuse(keyword: list[EngineHit], semantic: list[EngineHit]) -> list[tuple[EngineHit, str]]:
