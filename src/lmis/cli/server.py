@@ -79,6 +79,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     settings = built.settings
     host, port = host or settings.host, port or settings.port
     if workers == 1:
+        built.search.warm()  # the first search should not wait for the names and the model to load
         uvicorn.run(create_app(built), host=host, port=port, log_level="info")
     else:  # each process builds its own services from the same settings
         uvicorn.run("lmis.web.app:app_from_settings", factory=True, workers=workers, host=host, port=port)

@@ -77,7 +77,9 @@ def app_from_settings() -> FastAPI:
     from lmis.bootstrap import build
     from lmis.config import load_settings
 
-    return create_app(build(load_settings()))
+    services = build(load_settings())
+    services.search.warm()
+    return create_app(services)
 
 
 def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -86,7 +88,6 @@ def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsy
         stop = threading.Event()
 
         def follow() -> None:
-            services.search.warm()  # the first search should not pay for loading names and the model
             while not stop.is_set():
                 try:
                     services.search.sync(services.now)
