@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from lmis.jobs.model import JobPosting, PostingStatus, effective_status
+from lmis.jobs.model import Address, JobPosting, PostingStatus, Salary, effective_status
 from lmis.jobs.ports import PostingChange
 
 
@@ -31,6 +31,11 @@ class AddressOut(BaseModel):
     postal_code: str
     country: str
 
+    @classmethod
+    def of(cls, a: Address) -> AddressOut:
+        """The API form of an address."""
+        return cls(street=a.street, locality=a.locality, region=a.region, postal_code=a.postal_code, country=a.country)
+
 
 class SalaryOut(BaseModel):
     """Pay as stated (not normalised: that is a derived field of the enrichment step)."""
@@ -40,6 +45,15 @@ class SalaryOut(BaseModel):
     max: float | None
     unit: str | None
     text: str
+
+    @classmethod
+    def of(cls, s: Salary | None) -> SalaryOut | None:
+        """The API form of a stated salary (None without one)."""
+        if s is None:
+            return None
+        return cls(
+            currency=s.currency, min=s.minimum, max=s.maximum, unit=s.unit.value if s.unit else None, text=s.text
+        )
 
 
 class ProvenanceOut(BaseModel):
@@ -84,7 +98,7 @@ class PostingOut(BaseModel):
     @classmethod
     def of(cls, p: JobPosting, now: datetime) -> PostingOut:
         """The API form of a posting."""
-        e, a, s, v = p.employer, p.address, p.salary, p.provenance
+        e, v = p.employer, p.provenance
         return cls(
             id=p.id,
             source=p.source,
@@ -103,18 +117,12 @@ class PostingOut(BaseModel):
             )
             if e
             else None,
-            address=AddressOut(
-                street=a.street, locality=a.locality, region=a.region, postal_code=a.postal_code, country=a.country
-            ),
+            address=AddressOut.of(p.address),
             latitude=p.latitude,
             longitude=p.longitude,
             employment_types=[t.value for t in p.employment_types],
             working_hours=p.working_hours,
-            salary=SalaryOut(
-                currency=s.currency, min=s.minimum, max=s.maximum, unit=s.unit.value if s.unit else None, text=s.text
-            )
-            if s
-            else None,
+            salary=SalaryOut.of(p.salary),
             education=p.education,
             experience_months=p.experience_months,
             openings=p.openings,

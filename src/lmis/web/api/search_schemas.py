@@ -46,7 +46,7 @@ class PostingSummaryOut(BaseModel):
     @classmethod
     def of(cls, p: JobPosting) -> PostingSummaryOut:
         """The summary of a posting: stated fields and the derived occupation, region and annual pay."""
-        a, s, derived = p.address, p.salary, p.derived
+        derived = p.derived
         occupation = derived.get("occupation")
         place = derived.get("place")
         region = place.get("region") if isinstance(place, dict) else None
@@ -57,9 +57,7 @@ class PostingSummaryOut(BaseModel):
             external_id=p.external_id,
             title=p.title,
             employer=p.employer.name if p.employer else None,
-            address=AddressOut(
-                street=a.street, locality=a.locality, region=a.region, postal_code=a.postal_code, country=a.country
-            ),
+            address=AddressOut.of(p.address),
             region=CodedOut(id=str(region["id"]), label=str(region.get("name") or region["id"]))
             if isinstance(region, dict) and region.get("id")
             else None,
@@ -71,11 +69,7 @@ class PostingSummaryOut(BaseModel):
             if isinstance(occupation, dict) and occupation.get("concept_id")
             else None,
             employment_types=[t.value for t in p.employment_types],
-            salary=SalaryOut(
-                currency=s.currency, min=s.minimum, max=s.maximum, unit=s.unit.value if s.unit else None, text=s.text
-            )
-            if s
-            else None,
+            salary=SalaryOut.of(p.salary),
             annual_salary={k: pay.get(k) for k in ("annual_min", "annual_max", "currency")}
             if isinstance(pay, dict) and pay.get("annual_min") is not None
             else None,
