@@ -220,3 +220,12 @@ def test_typeahead_completes_titles_with_counts_and_places_as_typed(client: tupl
     places = http.get("/api/v1/complete", params={"q": "Lond", "kinds": "place"}).json()
     assert places[0]["text"] in {"London", "Greater London"}
     assert http.get("/api/v1/complete", params={"q": "x", "kinds": "planet"}).status_code == 422
+
+
+def test_the_portal_search_page_answers_from_the_same_engine(client: tuple[TestClient, Services]) -> None:
+    http, _ = client
+    page = http.get("/jobs", params={"q": "nurses", "semantic": "0"})
+    assert page.status_code == 200
+    for title in ("Staff Nurse", "Senior Staff Nurse", "Theatre Nurse"):
+        assert f">{title}</a>" in page.text
+    assert "Welder" not in page.text
