@@ -26,7 +26,15 @@ from lmis.search.model import (
     SortOrder,
 )
 from lmis.search.ports import ClusterCount
-from lmis.storage.search_tantivy_query import GEO_CAP, build_query, distances_km, facets_spec, read_facets
+from lmis.storage.search_tantivy_query import (
+    GEO_CAP,
+    build_query,
+    distances_km,
+    facets_spec,
+    id_of,
+    key_of,
+    read_facets,
+)
 
 WRITER_HEAP = 256_000_000
 SCHEMA_VERSION = 2  # a new version empties the index; the next sync rebuilds it from the change feed
@@ -41,27 +49,6 @@ _FOLLOW = 16  # extra hits read past a page so that ties at its edge are ordered
 
 class IndexBusy(RuntimeError):
     """Another process holds the index writer (the server keeps the index fresh itself)."""
-
-
-_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
-_DIGIT = {c: i for i, c in enumerate(_BASE32)}
-
-
-def key_of(posting_id: str) -> int:
-    """The 60-bit number a posting id spells (ids are 12 lower-case base32 characters)."""
-    key = 0
-    for char in posting_id:
-        key = key * 32 + _DIGIT[char]
-    return key
-
-
-def id_of(key: int) -> str:
-    """The posting id that `key_of` turned into `key`."""
-    chars = []
-    for _ in range(12):
-        key, digit = divmod(key, 32)
-        chars.append(_BASE32[digit])
-    return "".join(reversed(chars))
 
 
 def _schema() -> tantivy.Schema:

@@ -1,4 +1,4 @@
-"""`EngineQuery` -> a tantivy query, and the facet aggregations (the embedded engine's query language)."""
+"""`EngineQuery` -> a tantivy query, the facet aggregations, and posting ids as the 60-bit keys the index holds."""
 
 from __future__ import annotations
 
@@ -21,6 +21,27 @@ _Q = tantivy.Query
 _MUST, _SHOULD, _NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
 
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+_DIGIT = {c: i for i, c in enumerate(_BASE32)}
+
+
+def key_of(posting_id: str) -> int:
+    """The 60-bit number a posting id spells (ids are 12 lower-case base32 characters)."""
+    key = 0
+    for char in posting_id:
+        key = key * 32 + _DIGIT[char]
+    return key
+
+
+def id_of(key: int) -> str:
+    """The posting id that `key_of` turned into `key`."""
+    chars = []
+    for _ in range(12):
+        key, digit = divmod(key, 32)
+        chars.append(_BASE32[digit])
+    return "".join(reversed(chars))
+
+
 def distances_km(latitude: float, longitude: float, latitudes: Floats, longitudes: Floats) -> Floats:
     """Great-circle distances from one point to many (haversine, mean Earth radius 6,371 km)."""
     p1, p2 = math.radians(latitude), np.radians(latitudes)
@@ -38,8 +59,6 @@ def build_query(schema: tantivy.Schema, query: EngineQuery, *, only_keys: Sequen
         parts.append((_SHOULD, _Q.const_score_query(boost, OCCUPATION_BOOST)))
     filters = _filters(schema, query.filters, query.now.timestamp(), exact_keys=only_keys is not None)
     if query.only_ids is not None:
-        from lmis.storage.search_tantivy import key_of
-
         filters.append(_Q.term_set_query(schema, "key", [key_of(pid) for pid in query.only_ids]))
     if only_keys is not None:
         filters.append(_Q.term_set_query(schema, "key", list(only_keys)))
