@@ -7,8 +7,9 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import cast
 
@@ -20,8 +21,12 @@ from lmis.enrich.e5 import E5Embedder
 from lmis.enrich.enricher import Enricher, EnrichmentModels
 from lmis.enrich.gazetteer_file import load_gazetteer
 from lmis.enrich.ports import Embedder
+from lmis.identity.crypto import FieldCipher
+from lmis.identity.mail import Mailer, deliver_outbox
+from lmis.identity.ratelimit import SlidingWindowLimiter
 from lmis.ingest.ports import IngestUnitOfWork
 from lmis.jobs.model import JobPosting
+from lmis.people.protection import Protection
 from lmis.search.interpret import Vocabulary
 from lmis.search.lexicon import load_lexicon
 from lmis.search.ports import SearchIndex
@@ -29,11 +34,14 @@ from lmis.search.services import SearchService
 from lmis.search.sync import SyncReport, reindex, sync_index
 from lmis.shared.errors import LmisError
 from lmis.shared.progress import Progress
+from lmis.sources.oidc_provider import ExternalProvider
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
+from lmis.storage.mailers import ConsoleMailer, FileMailer, SmtpMailer
 from lmis.storage.search_pg import PostgresSearchIndex
 from lmis.storage.search_tantivy import IndexBusy, TantivySearchIndex
 from lmis.storage.search_vectors import TitleVectors
+from lmis.storage.secrets_file import InstallSecrets, OidcSigningKey, load_oidc_key, load_secrets
 from lmis.storage.uow import SqlUnitOfWork
 from lmis.taxonomy.schemes import ISCO_08
 
@@ -137,6 +145,8 @@ class Services:
     engine: sa.Engine
     enricher: Enricher
     search: Search
+    secrets: InstallSecrets
+    limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) on the database."""
@@ -145,6 +155,29 @@ class Services:
     def now(self) -> datetime:
         """The current time in UTC."""
         return utc_now()
+
+    @property
+    def cipher(self) -> FieldCipher:
+        """Encryption of personal fields and second-factor secrets under the install's keyring."""
+        return FieldCipher(self.secrets.keyring)
+
+    @property
+    def protection(self) -> Protection:
+        """The cipher and blind-index key that seal a seeker's personal data."""
+        return Protection(self.cipher, self.secrets.index_key)
+
+    def mailer(self) -> Mailer:
+        """The configured way out for the outbox."""
+        sender = self.settings.mail_from
+        if self.settings.mail_backend == "file":
+            return FileMailer(self.settings.data_dir / "outbox", sender)
+        if self.settings.mail_backend == "smtp":
+            return SmtpMailer(self.settings.smtp_host, self.settings.smtp_port, sender)
+        return ConsoleMailer(sender)
+
+    def deliver_mail(self) -> int:
+        """Send what the outbox holds (called after every request that wrote mail, and by the server's thread)."""
+        return deliver_outbox(uow=self.uow(), mailer=self.mailer(), now=self.now)
 
     @property
     def taxonomy_dir(self) -> Path:
@@ -178,6 +211,21 @@ class Services:
         current, head = self.database_revision()
         return current == head
 
+    # Single sign-on (OpenID Connect): the ID token signing key and the external e-ID provider.
+
+    @cached_property
+    def oidc_key(self) -> OidcSigningKey:
+        """The key this install signs ID tokens with (RSA 2048, made in the secrets folder on first use)."""
+        return load_oidc_key(self.settings.resolved_secrets_dir())
+
+    @cached_property
+    def external_provider(self) -> ExternalProvider | None:
+        """The OpenID Connect provider people may sign in with (a national e-ID), when one is configured."""
+        issuer, client_id = self.settings.external_oidc_issuer, self.settings.external_oidc_client_id
+        if not issuer or not client_id:
+            return None
+        return ExternalProvider(issuer, client_id, self.settings.external_oidc_client_secret)
+
 
 def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:
     """Create the engine for the configured database (making the data folder for SQLite) and the enricher.
@@ -208,4 +256,7 @@ def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:
         review_threshold=settings.review_threshold,
         semantic_skills=settings.skill_extraction == "semantic",
     )
-    return Services(settings, engine, enricher, Search(settings, engine, text_embedder))
+    secrets = load_secrets(
+        settings.resolved_secrets_dir(), keyring_json=settings.encryption_keyring, secret_key=settings.secret_key
+    )
+    return Services(settings, engine, enricher, Search(settings, engine, text_embedder), secrets)

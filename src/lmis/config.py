@@ -86,17 +86,45 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `lmis serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `lmis serve` listens on.")
-    partner_tokens: dict[str, str] = Field(
-        default_factory=dict,
-        description='Partner push credentials as JSON, {"source": "token"}; until accounts exist (identity issue).',
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people reach this install at: links in mail, the OpenID Connect issuer.",
     )
-    staff_tokens: dict[str, str] = Field(
-        default_factory=dict,
-        description=(
-            'Staff credentials for the review and moderation queues as JSON, {"name": "token"};'
-            " until accounts exist (identity issue)."
-        ),
+    secrets_dir: Path | None = Field(
+        None, description="Folder of the encryption keyring and signing keys; unset means DATA_DIR/secrets."
     )
+    encryption_keyring: str | None = Field(
+        None,
+        description='Keyring of personal-data encryption as JSON {"active": id, "keys": {id: base64}}; unset: a file.',
+    )
+    secret_key: str | None = Field(
+        None, description="Secret that signs CSRF tokens; unset means a random key kept in the secrets folder."
+    )
+    mail_backend: Literal["console", "file", "smtp"] = Field(
+        "console", description="Where mail goes: the server log, files in DATA_DIR/outbox, or an SMTP server."
+    )
+    smtp_host: str = Field("localhost", description="SMTP server for `mail_backend=smtp`.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port (587 uses STARTTLS).")
+    mail_from: str = Field("LMIS <no-reply@localhost>", description="Sender of account mail.")
+    cookie_secure: bool | None = Field(
+        None, description="Send session cookies only over HTTPS; unset means when PUBLIC_URL is https."
+    )
+    anonymous_rate_per_minute: int = Field(
+        300, ge=1, le=1_000_000, description="API requests a minute one address may make without credentials."
+    )
+    account_rate_per_minute: int = Field(
+        600, ge=1, le=1_000_000, description="API requests a minute one signed-in account may make."
+    )
+    audit_retention_days: int = Field(730, ge=30, description="How long `lmis identity purge` keeps audit entries.")
+    attempt_retention_days: int = Field(
+        90, ge=1, description="How long sign-in attempts, expired sessions and used tokens are kept."
+    )
+    external_oidc_issuer: str | None = Field(
+        None, description="Issuer URL of an external OpenID Connect provider (a national e-ID) people may sign in with."
+    )
+    external_oidc_client_id: str | None = Field(None, description="LMIS's client id at the external provider.")
+    external_oidc_client_secret: str | None = Field(None, description="LMIS's client secret at the external provider.")
+    external_oidc_name: str = Field("e-ID", description="How the portal names the external provider.")
     max_push_records: int = Field(1_000, ge=1, le=10_000, description="Most postings one partner push may carry.")
     default_language: Literal["en", "ko", "id"] = Field(
         "en", description="Portal language when the browser asks for none we have."
@@ -109,6 +137,14 @@ class Settings(BaseSettings):
     def search_dir(self) -> Path:
         """The folder of the embedded search index and the title vectors."""
         return self.data_dir / "search"
+
+    def resolved_secrets_dir(self) -> Path:
+        """The folder of the install's keys: the configured one or DATA_DIR/secrets."""
+        return self.secrets_dir or self.data_dir / "secrets"
+
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry `Secure`: as configured, else when the public address is https."""
+        return self.cookie_secure if self.cookie_secure is not None else self.public_url.startswith("https://")
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one or the embedded SQLite file."""

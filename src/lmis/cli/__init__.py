@@ -10,6 +10,7 @@ from lmis.cli.db import db
 from lmis.cli.demo import demo
 from lmis.cli.enrich import enrich
 from lmis.cli.evaluate import evaluate
+from lmis.cli.identity import identity
 from lmis.cli.ingest import ingest
 from lmis.cli.search import search
 from lmis.cli.server import init, serve
@@ -35,6 +36,7 @@ cli.add_command(demo)
 cli.add_command(enrich)
 cli.add_command(evaluate)
 cli.add_command(search)
+cli.add_command(identity)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from lmis.ingest.ports import FeedFormat, IngestUnitOfWork
 from lmis.ingest.validation import Context, build_posting, content_hash
 from lmis.jobs.model import ChangeKind, JobPosting, PostingStatus
 from lmis.jobs.ports import StoredState
+from lmis.shared.ids import check_source_name
 from lmis.shared.progress import Progress
 
 # The enrichment hook: the batch's new and changed postings, inside the batch's transaction.
@@ -84,8 +85,10 @@ def run_feed(
 
     `resolves` maps raw-payload positions to quarantine entry ids a replay may close.
     Never raises for bad records (they are quarantined); an I/O or database error ends the run
-    as failed, with the batches committed so far kept, and is raised again.
+    as failed, with the batches committed so far kept, and is raised again. A source name that
+    cannot be stored is `Invalid` before anything is written.
     """
+    check_source_name(options.source)
     run = IngestRun(
         new_id(), options.source, fmt.name, options.location, now(), fmt.options(), replay_of=options.replay_of
     )

@@ -241,8 +241,9 @@ class _Reader:
         if not isinstance(raw, Mapping):
             self.fail("address", raw, "must be an object (street, locality, region, postal_code, country)")
             return Address()
-        fields = ("street", "locality", "region", "postal_code", "country")
-        return Address(**{key: self.text(f"address.{key}", within=raw) for key in fields})
+        limits = {"street": MAX_TEXT_FIELD, "locality": MAX_TEXT_FIELD, "region": MAX_TEXT_FIELD}
+        limits |= {"postal_code": 32, "country": 64}  # the stored columns' widths
+        return Address(**{key: self.text(f"address.{key}", within=raw, limit=limit) for key, limit in limits.items()})
 
     def salary(self) -> Salary | None:
         raw = self.value("salary")

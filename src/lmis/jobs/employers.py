@@ -1,7 +1,8 @@
-"""Employer names: one normalised form for the spellings of one organisation (pure)."""
+"""Employer names and ids: one normalised form and one stable id for the spellings of one organisation (pure)."""
 
 from __future__ import annotations
 
+from lmis.shared.ids import stable_id
 from lmis.shared.text import normalise
 
 # Legal-form words that say nothing about which organisation it is, where they stand: after the
@@ -47,3 +48,9 @@ def normalise_employer_name(name: str) -> str:
     while words and words[0] in _PREFIXES:
         words.pop(0)
     return " ".join(words) or folded  # a name that is only legal forms is kept as it is
+
+
+def employer_id_of(name: str, registration_id: str | None) -> str:
+    """The stable id of the employer `name` (with its registration number, if any): the id its postings
+    get from `lmis.storage.jobs.employer_id`, so an employer account can be linked before its first posting."""
+    return stable_id("employer", f"{normalise_employer_name(name)}\x1f{registration_id or ''}")

@@ -1,1 +1,1 @@
-"""Jobseekers: profiles, work history, consent (the recommendation and identity issues fill this context)."""
+"""People: jobseekers, their protected personal data, and consent to its use."""

@@ -31,6 +31,20 @@ class Unauthorised(LmisError):
     """The caller's credentials are missing or wrong."""
 
 
+class Forbidden(LmisError):
+    """The caller is known but may not do this (a role, scope, region or consent is missing)."""
+
+
+class RateLimited(LmisError):
+    """The caller has used up a quota or rate limit; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, detail: str, *, retry_after: int, limit: int, window_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+        self.limit = limit
+        self.window_seconds = window_seconds
+
+
 class Invalid(LmisError):
     """A value is unacceptable; names the field and, where possible, what would be accepted."""
 

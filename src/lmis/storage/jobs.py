@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lmis.jobs.employers import employer_id_of
 from lmis.jobs.model import (
     Address,
     ChangeKind,
@@ -20,7 +21,6 @@ from lmis.jobs.model import (
     SalaryUnit,
 )
 from lmis.jobs.ports import PostingChange, PostingFilter, StoredState
-from lmis.shared.ids import stable_id
 from lmis.storage import tables as t
 from lmis.storage.time import aware, aware_or_none
 
@@ -30,8 +30,8 @@ _COLUMNS = [*t.posting.c, *(c.label(f"emp_{c.name}") for c in t.employer.c)]
 
 
 def employer_id(employer: Employer) -> str:
-    """The stable id of an employer: its normalised name and registration id."""
-    return stable_id("employer", f"{employer.normalised_name}\x1f{employer.registration_id}")
+    """The stable id of an employer (`lmis.jobs.employers.employer_id_of`)."""
+    return employer_id_of(employer.normalised_name, employer.registration_id)
 
 
 class SqlJobRepository:
@@ -43,7 +43,8 @@ class SqlJobRepository:
     def states(self, source: str, external_ids: Collection[str]) -> dict[str, StoredState]:
         """See `JobRepository.states`."""
         found: dict[str, StoredState] = {}
-        ids = sorted(set(external_ids))
+        # An id with a NUL is stored nowhere (validation quarantines it) and PostgreSQL cannot even compare it.
+        ids = sorted({i for i in external_ids if "\x00" not in i})
         for start in range(0, len(ids), _IN_CHUNK):
             query = sa.select(_p.external_id, _p.id, _p.content_hash, _p.status).where(
                 _p.source == source, _p.external_id.in_(ids[start : start + _IN_CHUNK])

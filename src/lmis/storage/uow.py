@@ -7,8 +7,10 @@ from types import TracebackType
 import sqlalchemy as sa
 
 from lmis.storage.enrich import SqlEnrichmentRepository
+from lmis.storage.identity import SqlIdentityRepository
 from lmis.storage.ingest import SqlIngestRepository
 from lmis.storage.jobs import SqlJobRepository
+from lmis.storage.people import SqlPeopleRepository
 from lmis.storage.taxonomy import SqlTaxonomyRepository
 
 
@@ -19,6 +21,8 @@ class SqlUnitOfWork:
     jobs: SqlJobRepository
     ingest: SqlIngestRepository
     enrichment: SqlEnrichmentRepository
+    identity: SqlIdentityRepository
+    people: SqlPeopleRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -34,6 +38,8 @@ class SqlUnitOfWork:
         self.jobs = SqlJobRepository(self._connection)
         self.ingest = SqlIngestRepository(self._connection)
         self.enrichment = SqlEnrichmentRepository(self._connection)
+        self.identity = SqlIdentityRepository(self._connection)
+        self.people = SqlPeopleRepository(self._connection)
         return self
 
     def __exit__(
