@@ -63,10 +63,11 @@ bench-search: $(VENV)/.installed-test ## Search at 1M postings: tantivy vs Postg
 	$(BIN)/python -m bench.search_http --docs 1000000 --json bench/results/search-http-1000000.json
 
 i18n-extract: $(VENV)/.installed-test ## Extract portal strings into messages.pot
-	$(BIN)/pybabel extract -F babel.cfg -o src/lmis/web/portal/locales/messages.pot src/lmis/web/portal/templates
+	$(BIN)/pybabel extract -F babel.cfg --project=LMIS --version=0.1.0 --copyright-holder="LMIS contributors" \
+		-o src/lmis/web/portal/locales/messages.pot src/lmis/web/portal/templates
 
 i18n-update: i18n-extract ## Merge new strings into the en, ko and id catalogs
-	$(BIN)/pybabel update -i src/lmis/web/portal/locales/messages.pot -d src/lmis/web/portal/locales
+	$(BIN)/pybabel update -i src/lmis/web/portal/locales/messages.pot -d src/lmis/web/portal/locales --ignore-obsolete
 
 clean: ## Remove the virtual environment, caches and the local data folder
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

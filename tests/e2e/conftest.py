@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from lmis.bootstrap import Services
 from lmis.web.app import create_app
@@ -28,16 +29,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(services: Services) -> Iterator[str]:
-    """Serve the app of `services` on a free port in a thread; yields its base URL, stops it after."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
+def serve(services: Services, port: int | None = None) -> Iterator[str]:
+    """Serve the app of `services` on `port` (default: a free one) in a thread; yields its base URL, stops it after."""
+    yield from serve_app(create_app(services), port)
+
+
+def serve_app(app: ASGIApp, port: int | None = None) -> Iterator[str]:
+    """Serve any ASGI app on `port` (a free one by default) in a thread; yields its base URL, stops it after."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if time.monotonic() > deadline:
-            pytest.fail("the portal did not start within 20 s")
+            pytest.fail(f"the server on port {port} did not start within 20 s")
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True

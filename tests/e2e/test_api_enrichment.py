@@ -11,11 +11,11 @@ from tests.e2e.enrichment_app import (
     NURSE,
     RULES_ONLY,
     SCAM,
-    STAFF,
     App,
     app_with,
     ingest,
 )
+from tests.identities import staff_headers
 
 from lmis.ingest.validation import posting_id
 
@@ -30,7 +30,7 @@ def ok(response: Any) -> Any:
 def test_describing_documents_returns_every_step_with_its_trace_or_the_problems_and_stores_nothing(
     client_with: App,
 ) -> None:
-    client, _services = client_with(EVERY_STEP)
+    client, services = client_with(EVERY_STEP)
     body = ok(client.post("/api/v1/enrich", json={"documents": [NURSE, {"description": "no title"}, "text"]}))
     good, untitled, not_an_object = body["results"]
     assert good["index"] == 0
@@ -60,7 +60,7 @@ def test_describing_documents_returns_every_step_with_its_trace_or_the_problems_
     assert not_an_object["index"] == 2
     assert not_an_object["problems"][0]["rule"] == "must be a JSON object, not str"
     assert ok(client.get("/api/v1/postings"))["total"] == 0
-    assert ok(client.get("/api/v1/reviews", headers=STAFF))["total"] == 0
+    assert ok(client.get("/api/v1/reviews", headers=staff_headers(services)))["total"] == 0
 
 
 def test_a_request_chooses_lexical_or_semantic_skill_extraction_and_says_which_it_got(client_with: App) -> None:
@@ -119,29 +119,30 @@ def test_a_reviewer_recodes_an_uncertain_occupation_and_the_coder_learns_from_it
     assert client.get("/api/v1/reviews").status_code == 401
     wrong = client.get("/api/v1/reviews", headers={"Authorization": "Bearer guess"})
     assert (wrong.status_code, wrong.headers["www-authenticate"]) == (401, "Bearer")
-    queue = ok(client.get("/api/v1/reviews", headers=STAFF))
+    queue = ok(client.get("/api/v1/reviews", headers=staff_headers(services)))
     assert queue["total"] >= 1
     confidences = [item["confidence"] for item in queue["items"]]
     assert confidences == sorted(confidences)  # least confident first
     review = next(item for item in queue["items"] if item["posting_id"] == posting_id("board", "N-1"))
     assert review["status"] == "open"
     assert all(c["evidence"] and c["isco_code"] for c in review["candidates"])
-    assert ok(client.get(f"/api/v1/reviews/{review['id']}", headers=STAFF)) == review
+    assert ok(client.get(f"/api/v1/reviews/{review['id']}", headers=staff_headers(services))) == review
     # The reviewer picks a candidate the coder did not rank first.
     chosen = review["candidates"][1]["concept_id"]
     path = f"/api/v1/reviews/{review['id']}/decision"
     assert client.post(path, json={"concept_id": chosen}).status_code == 401
-    unknown = client.post(path, json={"concept_id": "no-such-occupation"}, headers=STAFF)
+    unknown = client.post(path, json={"concept_id": "no-such-occupation"}, headers=staff_headers(services))
     assert (unknown.status_code, unknown.json()["field"]) == (422, "concept_id")
-    decided = ok(client.post(path, json={"concept_id": chosen}, headers=STAFF))
-    assert (decided["status"], decided["chosen_concept_id"], decided["reviewer"]) == ("decided", chosen, "Ana")
+    decided = ok(client.post(path, json={"concept_id": chosen}, headers=staff_headers(services)))
+    assert (decided["status"], decided["chosen_concept_id"]) == ("decided", chosen)
+    assert decided["reviewer"].startswith("Ana <account:")  # the signed-in reviewer's name and account
     occupation = ok(client.get(f"/api/v1/postings/{posting_id('board', 'N-1')}"))["derived"]["occupation"]
     assert (occupation["concept_id"], occupation["method"], occupation["confidence"]) == (chosen, "review", 1.0)
-    open_ids = [item["id"] for item in ok(client.get("/api/v1/reviews", headers=STAFF))["items"]]
+    open_ids = [item["id"] for item in ok(client.get("/api/v1/reviews", headers=staff_headers(services)))["items"]]
     assert review["id"] not in open_ids
-    done = ok(client.get("/api/v1/reviews?status=decided", headers=STAFF))
+    done = ok(client.get("/api/v1/reviews?status=decided", headers=staff_headers(services)))
     assert [item["id"] for item in done["items"]] == [review["id"]]
-    again = client.post(path, json={"concept_id": chosen}, headers=STAFF)
+    again = client.post(path, json={"concept_id": chosen}, headers=staff_headers(services))
     assert (again.status_code, again.headers["content-type"]) == (409, "application/problem+json")
     # The running coder learnt the decision as a coded example: the same title now codes to the choice.
     described = ok(client.post("/api/v1/enrich", json={"documents": [NURSE]}))["results"][0]["derived"]
@@ -151,24 +152,28 @@ def test_a_reviewer_recodes_an_uncertain_occupation_and_the_coder_learns_from_it
 def test_a_reviewer_may_name_any_esco_occupation_by_its_code_or_uri(client_with: App) -> None:
     client, services = client_with(CODING)
     ingest(services, "board", [{"external_id": "N-1", **NURSE}])
-    review = ok(client.get("/api/v1/reviews", headers=STAFF))["items"][0]
+    review = ok(client.get("/api/v1/reviews", headers=staff_headers(services)))["items"][0]
     uri = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"  # software developer
-    decided = ok(client.post(f"/api/v1/reviews/{review['id']}/decision", json={"concept_id": uri}, headers=STAFF))
+    decided = ok(
+        client.post(
+            f"/api/v1/reviews/{review['id']}/decision", json={"concept_id": uri}, headers=staff_headers(services)
+        )
+    )
     occupation = ok(client.get(f"/api/v1/postings/{posting_id('board', 'N-1')}"))["derived"]["occupation"]
     assert occupation["concept_id"] == decided["chosen_concept_id"]
     assert occupation["isco_code"] == "2512"
 
 
 def test_an_unknown_queue_status_is_a_422_with_did_you_mean_and_unknown_items_are_404(client_with: App) -> None:
-    client, _services = client_with(RULES_ONLY)
-    reviews = client.get("/api/v1/reviews?status=opn", headers=STAFF)
+    client, services = client_with(RULES_ONLY)
+    reviews = client.get("/api/v1/reviews?status=opn", headers=staff_headers(services))
     assert reviews.status_code == 422
     assert (reviews.json()["field"], reviews.json()["suggestions"]) == ("status", ["open"])
-    cases = client.get("/api/v1/moderation?status=fruad", headers=STAFF)
+    cases = client.get("/api/v1/moderation?status=fruad", headers=staff_headers(services))
     assert (cases.status_code, cases.json()["suggestions"][0]) == (422, "fraud")
-    assert client.get("/api/v1/reviews/nope", headers=STAFF).status_code == 404
-    assert client.get("/api/v1/moderation/nope", headers=STAFF).status_code == 404
-    assert client.get("/api/v1/reviews?limit=101", headers=STAFF).status_code == 422
+    assert client.get("/api/v1/reviews/nope", headers=staff_headers(services)).status_code == 404
+    assert client.get("/api/v1/moderation/nope", headers=staff_headers(services)).status_code == 404
+    assert client.get("/api/v1/reviews?limit=101", headers=staff_headers(services)).status_code == 422
 
 
 def test_a_moderator_judges_a_scam_advert_and_it_is_closed(client_with: App) -> None:
@@ -176,7 +181,7 @@ def test_a_moderator_judges_a_scam_advert_and_it_is_closed(client_with: App) -> 
     honest = {"title": "Night porter", "description": "<p>Hotel night porter, 40 hours a week.</p>", "employer": "Inn"}
     ingest(services, "board", [{"external_id": "S-1", **SCAM}, {"external_id": "H-1", **honest}])
     assert client.get("/api/v1/moderation").status_code == 401
-    queue = ok(client.get("/api/v1/moderation", headers=STAFF))
+    queue = ok(client.get("/api/v1/moderation", headers=staff_headers(services)))
     assert queue["total"] == 1
     case = queue["items"][0]
     assert case["posting_id"] == posting_id("board", "S-1")
@@ -184,16 +189,19 @@ def test_a_moderator_judges_a_scam_advert_and_it_is_closed(client_with: App) -> 
     assert all(flag["evidence"] for flag in case["flags"])
     path = f"/api/v1/moderation/{case['id']}/decision"
     assert client.post(path, json={"decision": "fraud"}).status_code == 401
-    typo = client.post(path, json={"decision": "fraudulent"}, headers=STAFF)
+    typo = client.post(path, json={"decision": "fraudulent"}, headers=staff_headers(services))
     assert (typo.status_code, typo.json()["suggestions"][0]) == (422, "fraud")
-    judged = ok(client.post(path, json={"decision": "fraud", "note": "fee up front"}, headers=STAFF))
-    assert (judged["status"], judged["moderator"], judged["note"]) == ("fraud", "Ana", "fee up front")
+    judged = ok(client.post(path, json={"decision": "fraud", "note": "fee up front"}, headers=staff_headers(services)))
+    assert (judged["status"], judged["note"]) == ("fraud", "fee up front")
+    assert judged["moderator"].startswith("Ana <account:")
     posting = ok(client.get(f"/api/v1/postings/{posting_id('board', 'S-1')}"))
     assert posting["status"] == "closed"
     assert posting["derived"]["fraud"]["moderation"] == "fraud"
-    assert ok(client.get("/api/v1/moderation", headers=STAFF))["total"] == 0
-    assert [c["id"] for c in ok(client.get("/api/v1/moderation?status=fraud", headers=STAFF))["items"]] == [case["id"]]
-    assert client.post(path, json={"decision": "legitimate"}, headers=STAFF).status_code == 409
+    assert ok(client.get("/api/v1/moderation", headers=staff_headers(services)))["total"] == 0
+    assert [
+        c["id"] for c in ok(client.get("/api/v1/moderation?status=fraud", headers=staff_headers(services)))["items"]
+    ] == [case["id"]]
+    assert client.post(path, json={"decision": "legitimate"}, headers=staff_headers(services)).status_code == 409
 
 
 def test_two_copies_of_one_advert_on_two_sites_are_one_vacancy(client_with: App) -> None:
@@ -245,4 +253,4 @@ def test_the_enrichment_endpoints_are_documented_in_the_openapi_schema(client_wi
         assert operation["summary"]
         assert operation["description"]
         assert ("security" in operation) == ("reviews" in path or "moderation" in path)
-    assert spec["components"]["securitySchemes"]["staff token"]["scheme"] == "bearer"
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.identities import api_key, bearer, make_account
 
 from lmis.bootstrap import Services
+from lmis.identity.model import Role, Scope
 from lmis.web.app import create_app
 
-TOKEN = "test-token-for-demo-board"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH: dict[str, str] = {}
 
 
 def ad(external_id: str, title: str, **extra: Any) -> dict[str, Any]:
@@ -30,8 +30,12 @@ def ad(external_id: str, title: str, **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def client(services: Services) -> Iterator[TestClient]:
-    settings = services.settings.model_copy(update={"partner_tokens": {"demo-board": TOKEN}})
-    with TestClient(create_app(replace(services, settings=settings))) as test_client:
+    """The app, with `AUTH` holding the key of a client the demo board's administrator registered."""
+    administrator = make_account(services, Role.PARTNER_ADMIN, partner="demo")
+    registered = api_key(services, administrator, {Scope.POSTINGS_PUSH}, sources=frozenset({"demo-board"}))
+    AUTH.clear()
+    AUTH.update(bearer(registered.api_key))
+    with TestClient(create_app(services)) as test_client:
         yield test_client
 
 
@@ -52,15 +56,15 @@ def test_a_partner_push_stores_good_records_and_reports_each_bad_one(client: Tes
     assert (again["new"], again["unchanged"]) == (0, 1)
 
 
-def test_a_push_without_the_partner_token_is_refused(client: TestClient) -> None:
+def test_a_push_without_a_key_of_the_source_is_refused(client: TestClient) -> None:
     response = client.post("/api/v1/partners/demo-board/postings", json=[ad("P-1", "Nurse")])
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
-    wrong = client.post("/api/v1/partners/demo-board/postings", json=[], headers={"Authorization": "Bearer nope"})
+    wrong = client.post("/api/v1/partners/demo-board/postings", json=[], headers=bearer("lmis_nope_nope"))
     assert wrong.status_code == 401
-    unknown = client.post("/api/v1/partners/demo-bord/postings", json=[], headers=AUTH)
-    assert unknown.status_code == 404
-    assert unknown.json()["suggestions"] == ["demo-board"]
+    other = client.post("/api/v1/partners/demo-bord/postings", json=[], headers=AUTH)
+    assert other.status_code == 403
+    assert "demo-board" in other.json()["detail"]
 
 
 def test_a_push_that_is_not_a_list_of_postings_is_a_422(client: TestClient) -> None:

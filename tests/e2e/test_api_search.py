@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.e2e.enrichment_app import enrichment_services, ingest
+from tests.identities import api_key, bearer, make_account
 
 from lmis.bootstrap import Services
 from lmis.config import EnrichStep
+from lmis.identity.model import Role, Scope
 from lmis.ingest.validation import posting_id
 from lmis.web.app import create_app
 
@@ -198,15 +200,12 @@ def test_a_repost_with_a_smaller_id_merges_the_vacancy_and_the_older_posting_fol
 
 
 def test_a_pushed_posting_is_searchable_as_soon_as_the_push_returns(tmp_path: Path, database_url: str) -> None:
-    tokens = {"agency": "secret"}
-    services = enrichment_services(
-        tmp_path, database_url, STEPS, partner_tokens=tokens, search_engine=_engine(database_url)
-    )
+    services = enrichment_services(tmp_path, database_url, STEPS, search_engine=_engine(database_url))
+    administrator = make_account(services, Role.PARTNER_ADMIN, partner="agency")
+    key = api_key(services, administrator, {Scope.POSTINGS_PUSH}, sources=frozenset({"agency"})).api_key
     with TestClient(create_app(services)) as http:
         pushed = http.post(
-            "/api/v1/partners/agency/postings",
-            json=[_ad("p1", "Radiographer", "Leeds", "GB")],
-            headers={"Authorization": "Bearer secret"},
+            "/api/v1/partners/agency/postings", json=[_ad("p1", "Radiographer", "Leeds", "GB")], headers=bearer(key)
         )
         assert pushed.status_code == 200
         assert _titles(http.get(SEARCH, params={"q": "radiographer", "semantic": "false"}).json()) == ["Radiographer"]

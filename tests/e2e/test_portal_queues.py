@@ -12,14 +12,16 @@ from tests.e2e.enrichment_app import (
     NURSE,
     RULES_ONLY,
     SCAM,
-    TOKEN,
     App,
     app_with,
     ingest,
 )
+from tests.identities import make_account, sign_in_browser
 
+from lmis.bootstrap import Services
 from lmis.enrich import services as enrichment
 from lmis.enrich.model import ModerationStatus, ReviewStatus
+from lmis.identity.model import Role
 from lmis.ingest.validation import posting_id
 from lmis.jobs import services as jobs
 
@@ -39,8 +41,16 @@ def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_the_navigation_links_both_queues_and_empty_queues_say_so(portal_with: App) -> None:
-    client, _services = portal_with(RULES_ONLY)
+def test_the_navigation_links_both_queues_for_staff_only_and_empty_queues_say_so(portal_with: App) -> None:
+    client, services = portal_with(RULES_ONLY)
+    anonymous = page(client, "/")
+    assert '<a href="/review"' not in anonymous
+    assert '<a href="/moderation"' not in anonymous
+    sign_in_browser(client, services, make_account(services, Role.ANALYST, "Sri Wahyuni"))
+    analyst = page(client, "/")
+    assert '<a href="/review"' in analyst
+    assert '<a href="/moderation"' not in analyst  # analysts review codes but do not moderate
+    sign_in_browser(client, services, make_account(services, Role.COUNSELLOR, "Ana Kim"))
     home = page(client, "/")
     assert '<a href="/review"' in home
     assert '<a href="/moderation"' in home
@@ -116,21 +126,18 @@ def test_a_reviewer_decides_through_the_review_form_without_javascript(portal_wi
     candidates = [str(c["concept_id"]) for c in review.candidates]
     for concept_id in candidates:
         assert f'name="concept_id" value="{concept_id}"' in form
-    assert 'type="password"' in form
-    assert '<label for="token">Staff token</label>' in form
+    assert 'type="password"' not in form
+    sign_in_link = f'<a href="/sign-in?next=/review/{review.id}">Sign in as a reviewer to save a decision.</a>'
+    assert sign_in_link in form
     chosen = candidates[1]
-    wrong = client.post(f"/review/{review.id}", data={"concept_id": chosen, "token": "guess"})
-    assert wrong.status_code == 403
-    assert "The staff token is missing or wrong." in wrong.text
-    assert 'aria-invalid="true"' in wrong.text
-    assert "guess" not in wrong.text  # a token is never written back into a page
-    assert f'value="{chosen}" aria-describedby="candidate-2-evidence" checked' in wrong.text
-    unchosen = client.post(f"/review/{review.id}", data={"token": TOKEN})
+    _only_a_signed_in_reviewer_may_decide(client, services, review.id, chosen)
+    token = sign_in_browser(client, services, make_account(services, Role.COUNSELLOR, "Ana Kim"))
+    assert "Sign in as a reviewer" not in page(client, f"/review/{review.id}")
+    unchosen = client.post(f"/review/{review.id}", data={"csrf_token": token})
     assert unchosen.status_code == 422
     assert "choose one of the candidates" in unchosen.text
-    korean = client.post(f"/review/{review.id}", data={"token": "guess"}, headers=KOREAN)
-    assert "직원 토큰이 없거나 올바르지 않습니다." in korean.text
-    saved = client.post(f"/review/{review.id}", data={"concept_id": chosen, "token": TOKEN}, follow_redirects=False)
+    decision = {"concept_id": chosen, "csrf_token": token}
+    saved = client.post(f"/review/{review.id}", data=decision, follow_redirects=False)
     assert (saved.status_code, saved.headers["location"]) == (303, f"/review?decided={review.id}")
     after = page(client, saved.headers["location"])
     assert "Your decision was saved." in after
@@ -138,11 +145,26 @@ def test_a_reviewer_decides_through_the_review_form_without_javascript(portal_wi
     posting = text_of(page(client, f"/postings/{posting_id('board', 'N-1')}"))
     assert "Chosen by a reviewer." in posting
     decided = page(client, f"/review/{review.id}")
-    assert 'type="password"' not in decided
+    assert 'name="concept_id"' not in decided
     assert f'href="/occupations/{chosen}"' in decided
-    twice = client.post(f"/review/{review.id}", data={"concept_id": chosen, "token": TOKEN})
+    twice = client.post(f"/review/{review.id}", data=decision)
     assert twice.status_code == 409
     assert "already decided" in twice.text
+
+
+def _only_a_signed_in_reviewer_may_decide(client: TestClient, services: Services, review_id: str, chosen: str) -> None:
+    token = sign_in_browser(client, services, None)
+    anonymous = client.post(f"/review/{review_id}", data={"concept_id": chosen, "csrf_token": token})
+    assert anonymous.status_code == 403
+    assert f'<a href="/sign-in?next=/review/{review_id}">Sign in as a reviewer' in anonymous.text
+    assert 'role="alert"' in anonymous.text
+    assert f'value="{chosen}" aria-describedby="candidate-2-evidence" checked' in anonymous.text
+    korean = client.post(f"/review/{review_id}", data={"csrf_token": token}, headers=KOREAN)
+    assert "검토자로 로그인" in korean.text
+    token = sign_in_browser(client, services, make_account(services, Role.JOBSEEKER))
+    jobseeker = client.post(f"/review/{review_id}", data={"concept_id": chosen, "csrf_token": token})
+    assert jobseeker.status_code == 403
+    assert "Your account may not review occupations." in jobseeker.text
 
 
 def test_a_moderator_judges_an_advert_through_the_moderation_form(portal_with: App) -> None:
@@ -158,13 +180,15 @@ def test_a_moderator_judges_an_advert_through_the_moderation_form(portal_with: A
     assert "Pay a small <mark>registration fee</mark> of $50" in form
     assert '<th scope="row">Asks for a fee up front</th>' in form
     assert 'name="decision" value="fraud"' in form
-    undecided = client.post(f"/moderation/{case.id}", data={"token": TOKEN})
+    token = sign_in_browser(client, services, make_account(services, Role.ANALYST))
+    refused = client.post(f"/moderation/{case.id}", data={"decision": "fraud", "csrf_token": token})
+    assert (refused.status_code, "Your account may not moderate adverts." in refused.text) == (403, True)
+    token = sign_in_browser(client, services, make_account(services, Role.COUNSELLOR, "Budi Santoso"))
+    undecided = client.post(f"/moderation/{case.id}", data={"csrf_token": token})
     assert (undecided.status_code, "choose fraud or legitimate" in undecided.text) == (422, True)
-    refused = client.post(f"/moderation/{case.id}", data={"decision": "fraud"})
-    assert (refused.status_code, "The staff token is missing or wrong." in refused.text) == (403, True)
     saved = client.post(
         f"/moderation/{case.id}",
-        data={"decision": "fraud", "note": "asks for a fee", "token": TOKEN},
+        data={"decision": "fraud", "note": "asks for a fee", "csrf_token": token},
         follow_redirects=False,
     )
     assert (saved.status_code, saved.headers["location"]) == (303, f"/moderation?decided={case.id}")
@@ -175,5 +199,5 @@ def test_a_moderator_judges_an_advert_through_the_moderation_form(portal_with: A
     assert "This vacancy is closed." in posting
     assert "A moderator judged this advert fraudulent." in posting
     assert "Be careful" in posting  # still a scam: readers of the closed advert are warned
-    twice = client.post(f"/moderation/{case.id}", data={"decision": "legitimate", "token": TOKEN})
+    twice = client.post(f"/moderation/{case.id}", data={"decision": "legitimate", "csrf_token": token})
     assert twice.status_code == 409

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from tests.e2e.conftest import serve
-from tests.e2e.enrichment_app import CODING, NURSE, TOKEN, enrichment_services, ingest
+from tests.e2e.enrichment_app import CODING, NURSE, enrichment_services, ingest
+from tests.identities import make_account, session_cookie
 
 from lmis.bootstrap import Services
+from lmis.identity.model import Role
+from lmis.web.csrf import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -29,7 +32,11 @@ def queue(tmp_path: Path) -> Iterator[tuple[str, Services]]:
 
 @pytest.fixture
 def page(browser: Browser, queue: tuple[str, Services]) -> Iterator[Page]:
-    context = browser.new_context(base_url=queue[0], locale="en-GB")
+    """A browser signed in as a counsellor (who may review)."""
+    url, services = queue
+    context = browser.new_context(base_url=url, locale="en-GB")
+    cookie = session_cookie(services, make_account(services, Role.COUNSELLOR, "Ana Kim"))
+    context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": url, "httpOnly": True, "sameSite": "Lax"}])
     yield context.new_page()
     context.close()
 
@@ -44,8 +51,7 @@ def test_a_reviewer_opens_a_review_chooses_a_candidate_and_saves_with_the_keyboa
     first.focus()
     page.keyboard.press("Space")
     assert first.is_checked()
-    page.get_by_label("Staff token").focus()
-    page.keyboard.type(TOKEN)
+    page.get_by_role("button", name="Save the decision").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")  # submits the form, which redirects to the queue
     assert page.url.split("?")[0].endswith("/review")

@@ -189,7 +189,8 @@ class SearchService:
 
     def _removed_by(self, query: EngineQuery) -> list[FilterEffect]:
         """Which filters, taken away one at a time, would give results."""
-        bare = replace(query, offset=0, limit=0, facets=False, after=None)
+        # Only totals count here; the distance order would lack its point once `geo` is taken away.
+        bare = replace(query, sort=SortOrder.DATE, offset=0, limit=0, facets=False, after=None)
         effects = [
             FilterEffect(name, self.index.search(replace(bare, filters=query.filters.without(name))).total)
             for name in query.filters.names()

@@ -13,9 +13,14 @@ from fastapi.staticfiles import StaticFiles
 
 from lmis import __version__
 from lmis.bootstrap import Services
-from lmis.web import problems
-from lmis.web.api import enrichment, postings, search, taxonomy
+from lmis.web import auth, problems
+from lmis.web import oidc as single_sign_on
+from lmis.web.api import access, accounts, employer_postings, enrichment, postings, search, taxonomy
+from lmis.web.csrf import CsrfMiddleware
 from lmis.web.deps import ServicesDep
+from lmis.web.guards import NulGuard, SecurityHeaders
+from lmis.web.portal import accounts as portal_accounts
+from lmis.web.portal import admin as portal_admin
 from lmis.web.portal import postings as portal_postings
 from lmis.web.portal import queues as portal_queues
 from lmis.web.portal import search as portal_search
@@ -56,19 +61,30 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     problems.install(app)
-    api = APIRouter(prefix=API_PREFIX)
+    # Any request may carry wrong credentials (401), a NUL character (422) or exceed a rate limit (429).
+    api = APIRouter(prefix=API_PREFIX, responses=problems.problem_responses(401, 422, 429))
     api.include_router(taxonomy.router)
     api.include_router(search.router)
     api.include_router(postings.router)
+    api.include_router(employer_postings.router)
     api.include_router(enrichment.router)
+    api.include_router(accounts.router)
+    api.include_router(access.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
     app.include_router(portal_search.router)
     app.include_router(portal_postings.router)
     app.include_router(portal_queues.router)
+    app.include_router(portal_admin.router)
+    app.include_router(portal_accounts.router)
+    app.include_router(single_sign_on.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)
+    auth.install(app)
+    app.add_middleware(CsrfMiddleware, key=lambda: services.secrets.signing_key, exempt=("/oauth/token",))
+    app.add_middleware(NulGuard)  # nothing with a NUL reaches a form parser or a database
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries them, refusals too
     return app
 
 

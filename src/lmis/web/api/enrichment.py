@@ -6,10 +6,10 @@ from enum import StrEnum
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lmis.enrich import services
 from lmis.enrich.model import ModerationStatus, ReviewStatus
+from lmis.identity.model import Permission, Principal
 from lmis.ingest.services import read_documents
 from lmis.shared.errors import Invalid, did_you_mean
 from lmis.shared.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -29,32 +29,28 @@ from lmis.web.api.enrichment_schemas import (
     ReviewPageOut,
     VacancyOut,
 )
+from lmis.web.api.params import INTEGER_TEXT
+from lmis.web.auth import requires
 from lmis.web.deps import ServicesDep
+from lmis.web.problems import problem_responses
 
 router = APIRouter(tags=["enrichment"])
 DOCUMENT_SOURCE = "enrich"  # the source the described documents are read as (nothing is stored under it)
-_bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="staff token",
-    description="A staff token of LMIS_STAFF_TOKENS, until accounts exist (identity issue).",
-)
 E = TypeVar("E", bound=StrEnum)
+ReviewerDep = Annotated[Principal, Depends(requires(Permission.REVIEW_CODES))]
+ModeratorDep = Annotated[Principal, Depends(requires(Permission.MODERATE_POSTINGS))]
+# No queue is a million items deep; the bound keeps an offset inside the databases' 64-bit integers.
+MAX_OFFSET = 1_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many items to skip."), INTEGER_TEXT]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size."), INTEGER_TEXT]
 
 
-def _staff(
-    services_: ServicesDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> str:
-    """The staff member the bearer token names; 401 otherwise."""
-    return decisions.staff_member(credentials.credentials if credentials else None, services_.settings.staff_tokens)
-
-
-StaffDep = Annotated[str, Depends(_staff)]
-STAFF_ONLY = Depends(_staff)
-Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
-
-
-@router.post("/enrich", response_model=EnrichOut, summary="Describe documents (nothing is stored)")
+@router.post(
+    "/enrich",
+    response_model=EnrichOut,
+    summary="Describe documents (nothing is stored)",
+    responses=problem_responses(422),
+)
 def enrich(body: EnrichIn, services_: ServicesDep) -> EnrichOut:
     """Run every configured enrichment step over 1 to 100 canonical posting records and return what
     each derives: normalised salary, place, occupation (with its top candidates), skills, duplicate
@@ -85,7 +81,12 @@ def enrich(body: EnrichIn, services_: ServicesDep) -> EnrichOut:
     return EnrichOut(results=results)
 
 
-@router.get("/vacancies/{cluster_id}", response_model=VacancyOut, summary="One vacancy and its postings")
+@router.get(
+    "/vacancies/{cluster_id}",
+    response_model=VacancyOut,
+    summary="One vacancy and its postings",
+    responses=problem_responses(404, 422),
+)
 def vacancy(cluster_id: str, services_: ServicesDep) -> VacancyOut:
     """The postings duplicate detection grouped as one vacancy (`derived.cluster.cluster_id` of a posting),
     with the sources that advertise it, when it was first and last seen and how often it was reposted.
@@ -94,7 +95,11 @@ def vacancy(cluster_id: str, services_: ServicesDep) -> VacancyOut:
 
 
 @router.get(
-    "/reviews", response_model=ReviewPageOut, summary="The occupation review queue (staff)", dependencies=[STAFF_ONLY]
+    "/reviews",
+    response_model=ReviewPageOut,
+    summary="The occupation review queue (staff)",
+    dependencies=[Depends(requires(Permission.REVIEW_CODES))],
+    responses=problem_responses(401, 403, 422),
 )
 def list_reviews(
     services_: ServicesDep,
@@ -107,7 +112,7 @@ def list_reviews(
     """Postings whose occupation code was less confident than the review threshold, least confident
     first, each with its top candidates and their evidence; `status=decided` lists decisions, newest first.
 
-    Staff only: `Authorization: Bearer <staff token>`.
+    Staff only: a signed-in reviewer (counsellor, analyst or administrator).
     """
     items, total = services.list_reviews(
         status=_choice(status, ReviewStatus), offset=offset, limit=limit, uow=services_.uow()
@@ -116,26 +121,39 @@ def list_reviews(
 
 
 @router.get(
-    "/reviews/{review_id}", response_model=ReviewOut, summary="One occupation review (staff)", dependencies=[STAFF_ONLY]
+    "/reviews/{review_id}",
+    response_model=ReviewOut,
+    summary="One occupation review (staff)",
+    dependencies=[Depends(requires(Permission.REVIEW_CODES))],
+    responses=problem_responses(401, 403, 404, 422),
 )
 def get_review(review_id: str, services_: ServicesDep) -> ReviewOut:
     """One review with its candidates, and the decision once made. Staff only."""
     return ReviewOut.of(services.get_review(review_id, uow=services_.uow()))
 
 
-@router.post("/reviews/{review_id}/decision", response_model=ReviewOut, summary="Decide a review (staff)")
-def decide_review(review_id: str, body: ReviewDecisionIn, services_: ServicesDep, staff: StaffDep) -> ReviewOut:
+@router.post(
+    "/reviews/{review_id}/decision",
+    response_model=ReviewOut,
+    summary="Decide a review (staff)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def decide_review(review_id: str, body: ReviewDecisionIn, services_: ServicesDep, reviewer: ReviewerDep) -> ReviewOut:
     """Choose the posting's occupation: a candidate or any current ESCO occupation (id, ESCO code or URI).
 
     The posting's `derived.occupation` becomes the choice with method `review` (a change-feed
     update), and the title becomes a coded example the coder learns from. Deciding twice is a
-    409. Staff only; the token's name is recorded as the reviewer.
+    409. Staff only; the account is recorded as the reviewer.
     """
-    return ReviewOut.of(decisions.decide_review(services_, review_id, body.concept_id, reviewer=staff))
+    return ReviewOut.of(decisions.decide_review(services_, review_id, body.concept_id, principal=reviewer))
 
 
 @router.get(
-    "/moderation", response_model=CasePageOut, summary="The moderation queue (staff)", dependencies=[STAFF_ONLY]
+    "/moderation",
+    response_model=CasePageOut,
+    summary="The moderation queue (staff)",
+    dependencies=[Depends(requires(Permission.MODERATE_POSTINGS))],
+    responses=problem_responses(401, 403, 422),
 )
 def list_cases(
     services_: ServicesDep,
@@ -149,7 +167,7 @@ def list_cases(
     """Ads whose fraud risk reached the moderation threshold, riskiest first, each with the flags that
     fired and the text that fired them; `status=fraud|legitimate` lists decisions, newest first.
 
-    Staff only: `Authorization: Bearer <staff token>`.
+    Staff only: a signed-in moderator (counsellor or administrator).
     """
     items, total = services.list_cases(
         status=_choice(status, ModerationStatus), offset=offset, limit=limit, uow=services_.uow()
@@ -158,20 +176,29 @@ def list_cases(
 
 
 @router.get(
-    "/moderation/{case_id}", response_model=CaseOut, summary="One moderation case (staff)", dependencies=[STAFF_ONLY]
+    "/moderation/{case_id}",
+    response_model=CaseOut,
+    summary="One moderation case (staff)",
+    dependencies=[Depends(requires(Permission.MODERATE_POSTINGS))],
+    responses=problem_responses(401, 403, 404, 422),
 )
 def get_case(case_id: str, services_: ServicesDep) -> CaseOut:
     """One case with its flags and evidence, and the judgement once made. Staff only."""
     return CaseOut.of(services.get_case(case_id, uow=services_.uow()))
 
 
-@router.post("/moderation/{case_id}/decision", response_model=CaseOut, summary="Judge a moderation case (staff)")
-def decide_case(case_id: str, body: CaseDecisionIn, services_: ServicesDep, staff: StaffDep) -> CaseOut:
+@router.post(
+    "/moderation/{case_id}/decision",
+    response_model=CaseOut,
+    summary="Judge a moderation case (staff)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def decide_case(case_id: str, body: CaseDecisionIn, services_: ServicesDep, moderator: ModeratorDep) -> CaseOut:
     """Judge the ad `fraud` (the posting is closed) or `legitimate`, with an optional note; the
     judgement becomes a training label of the fraud weights. Deciding twice is a 409. Staff only;
-    the token's name is recorded as the moderator.
+    the account is recorded as the moderator.
     """
-    return CaseOut.of(decisions.decide_case(services_, case_id, body.decision, body.note, moderator=staff))
+    return CaseOut.of(decisions.decide_case(services_, case_id, body.decision, body.note, principal=moderator))
 
 
 def _choice(value: str, kind: type[E]) -> E:

@@ -19,9 +19,10 @@ class EnrichIn(BaseModel):
     documents: list[Any] = Field(
         description=(
             f"1 to {MAX_DOCUMENTS} canonical posting records (title, description, employer, address, latitude, "
-            "longitude, salary, language, ...); `external_id` is optional here."
+            "longitude, salary, language, ...); `external_id` is optional here. A document that is not one "
+            "(not an object, no title, ...) comes back with its problems."
         ),
-        json_schema_extra={"items": {"type": "object"}, "minItems": 1, "maxItems": MAX_DOCUMENTS},
+        json_schema_extra={"minItems": 1, "maxItems": MAX_DOCUMENTS},
     )
     skill_extraction: Literal["lexical", "semantic"] | None = Field(
         None,

@@ -2,32 +2,60 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from lmis.identity.model import Principal, Scope
 from lmis.ingest.services import accept_push
 from lmis.jobs import services
 from lmis.jobs.model import PostingStatus
 from lmis.jobs.ports import PostingFilter
 from lmis.jobs.services import MAX_CHANGES_PAGE
-from lmis.shared.errors import Invalid, NotFound, Unauthorised
+from lmis.shared.errors import Invalid
 from lmis.shared.paging import MAX_PAGE_SIZE
 from lmis.shared.progress import SilentProgress
+from lmis.web.api.params import INTEGER_TEXT, Moment
 from lmis.web.api.posting_schemas import ChangeOut, ChangesOut, PostingOut, PostingPageOut, ProblemItemOut, PushOut
+from lmis.web.auth import requires_scope
 from lmis.web.deps import ServicesDep, UowDep
+from lmis.web.problems import problem_responses
 
 router = APIRouter(tags=["postings"])
 CURSOR_HEADER = "LMIS-Changes-Cursor"
+NDJSON = "application/x-ndjson"
+_SNAPSHOT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "One `PostingOut` JSON object per line.",
+        "content": {NDJSON: {"schema": {"type": "string"}}},
+        "headers": {
+            CURSOR_HEADER: {
+                "schema": {"type": "string"},
+                "required": True,
+                "description": "The `cursor` to follow `/postings/changes` from after reading the snapshot.",
+            }
+        },
+    }
+}
+_RECORDS = {"type": "array", "items": {}, "description": "Canonical postings; a record that is not one is quarantined."}
+_PUSH_BODY = {"anyOf": [_RECORDS, {"type": "object", "required": ["postings"], "properties": {"postings": _RECORDS}}]}
 
 
-@router.get("/postings/snapshot", summary="Every live posting, streamed as NDJSON")
-def snapshot(services_: ServicesDep) -> StreamingResponse:
+class NdjsonResponse(StreamingResponse):
+    """A stream of JSON lines (https://github.com/ndjson/ndjson-spec)."""
+
+    media_type = NDJSON
+
+
+@router.get(
+    "/postings/snapshot",
+    summary="Every live posting, streamed as NDJSON",
+    response_class=NdjsonResponse,
+    responses=_SNAPSHOT,
+)
+def snapshot(services_: ServicesDep) -> NdjsonResponse:
     """One JSON posting per line, every live posting (published, not expired), in id order.
 
     The `LMIS-Changes-Cursor` header is where to follow `/postings/changes` from afterwards:
@@ -40,14 +68,19 @@ def snapshot(services_: ServicesDep) -> StreamingResponse:
         for posting in postings:
             yield PostingOut.of(posting, now).model_dump_json().encode() + b"\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson", headers={CURSOR_HEADER: cursor})
+    return NdjsonResponse(lines(), headers={CURSOR_HEADER: cursor})
 
 
-@router.get("/postings/changes", response_model=ChangesOut, summary="Changes after a cursor")
+@router.get(
+    "/postings/changes",
+    response_model=ChangesOut,
+    summary="Changes after a cursor",
+    responses=problem_responses(422),
+)
 def changes(
     services_: ServicesDep,
     cursor: Annotated[str | None, Query(description="From the snapshot header or the previous page.")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PAGE)] = 1_000,
+    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES_PAGE), INTEGER_TEXT] = 1_000,
 ) -> ChangesOut:
     """Creations, updates and tombstones after `cursor`, oldest first; never a time window.
 
@@ -60,16 +93,16 @@ def changes(
     )
 
 
-@router.get("/postings", response_model=PostingPageOut, summary="List postings")
+@router.get("/postings", response_model=PostingPageOut, summary="List postings", responses=problem_responses(422))
 def list_postings(
     services_: ServicesDep,
     source: str | None = None,
     status: PostingStatus | None = None,
     employer: Annotated[str | None, Query(description="Normalised employer name.")] = None,
     country: str | None = None,
-    posted_since: datetime | None = None,
+    posted_since: Annotated[Moment | None, Query(description="Posted at or after this date or time.")] = None,
     cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE), INTEGER_TEXT] = 20,
 ) -> PostingPageOut:
     """Postings newest first, with exact filters (full-text search is `/search`, from the search issue)."""
     where = PostingFilter(source, status, employer, country, posted_since)
@@ -80,28 +113,40 @@ def list_postings(
     )
 
 
-@router.get("/postings/{posting_id}", response_model=PostingOut, summary="One posting")
+@router.get(
+    "/postings/{posting_id}", response_model=PostingOut, summary="One posting", responses=problem_responses(404, 422)
+)
 def get_posting(posting_id: str, services_: ServicesDep) -> PostingOut:
     """One posting with its provenance; a removed posting answers as a tombstone with status removed."""
     return PostingOut.of(services.get_posting(posting_id, uow=services_.uow()), services_.now())
 
 
-@router.post("/partners/{source}/postings", response_model=PushOut, summary="Push postings (partners)")
+@router.post(
+    "/partners/{source}/postings",
+    response_model=PushOut,
+    summary="Push postings (partners)",
+    responses=problem_responses(401, 403, 422),
+)
 def push_postings(
     source: str,
     services_: ServicesDep,
     uow: UowDep,
     body: Annotated[
-        Any, Body(description='A JSON array of canonical postings (docs/ingest.md), or {"postings": [...]}.')
+        Any,
+        Body(
+            description='A JSON array of canonical postings (docs/ingest.md), or {"postings": [...]}.',
+            json_schema_extra=_PUSH_BODY,
+        ),
     ],
-    authorization: Annotated[str | None, Header()] = None,
+    pusher: Annotated[Principal, Depends(requires_scope(Scope.POSTINGS_PUSH))],
 ) -> PushOut:
     """Ingest a batch from partner `source`; idempotent by external id (send `status: removed` to withdraw).
 
-    Authenticate with `Authorization: Bearer <token>` (the token configured for the source).
+    Authenticate with `Authorization: Bearer <API key or access token>` of an API client holding the
+    scope `postings:push` for `source` (registered by the partner's administrator).
     Bad records are quarantined and listed in `problems`; the rest are stored.
     """
-    _authorise(source, authorization, services_.settings.partner_tokens)
+    pusher.require_push(source)
     records = body.get("postings") if isinstance(body, dict) else body
     if not isinstance(records, list):
         raise Invalid("the body must be a JSON array of postings or an object with 'postings'", field="body")
@@ -116,15 +161,3 @@ def push_postings(
         ProblemItemOut(position=e.position, field=p.field, value=p.value, rule=p.rule) for e in held for p in e.problems
     ]
     return PushOut(run_id=run.id, **run.counts.as_dict(), problems=problems)
-
-
-def _authorise(source: str, authorization: str | None, tokens: dict[str, str]) -> None:
-    expected = tokens.get(source)
-    if expected is None:
-        raise NotFound(f"no partner source {source!r} accepts pushes", suggestions=sorted(tokens))
-    scheme, _, given = (authorization or "").partition(" ")
-    digest = hashlib.sha256
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        digest(given.encode()).digest(), digest(expected.encode()).digest()
-    ):
-        raise Unauthorised(f"push to {source!r} needs 'Authorization: Bearer <token>' with the source's token")

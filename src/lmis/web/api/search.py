@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,14 +9,19 @@ from fastapi import APIRouter, Query
 from lmis.search.interpret import SearchRequest
 from lmis.search.model import SortOrder
 from lmis.search.services import COMPLETION_KINDS, MAX_LIMIT, MAX_WINDOW, complete
+from lmis.web.api.params import INTEGER_TEXT, NUMBER_TEXT, Moment
 from lmis.web.api.search_schemas import CompletionOut, SearchOut
 from lmis.web.deps import ServicesDep
+from lmis.web.problems import problem_responses
 
 router = APIRouter(tags=["search"])
+MAX_EXPERIENCE_MONTHS = 1_200  # a hundred years; keeps the bound inside a 32-bit database integer
 Many = Annotated[list[str], Query()]
 
 
-@router.get("/postings/search", response_model=SearchOut, summary="Search live postings")
+@router.get(
+    "/postings/search", response_model=SearchOut, summary="Search live postings", responses=problem_responses(422)
+)
 def search_postings(
     services_: ServicesDep,
     q: Annotated[
@@ -33,18 +37,20 @@ def search_postings(
     near: Annotated[
         str | None, Query(description="'lat,lon' or a place name; with radius_km, a radius filter.")
     ] = None,
-    radius_km: Annotated[float | None, Query(gt=0, le=2000)] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=2000), NUMBER_TEXT] = None,
     employment_type: Annotated[
         list[str], Query(description="full_time, part_time, temporary, contractor, intern...")
     ] = [],
     working_time: Annotated[list[str], Query(description="full_time or part_time.")] = [],
-    salary_min: Annotated[float | None, Query(ge=0, description="Annual; postings whose range reaches it.")] = None,
+    salary_min: Annotated[
+        float | None, Query(ge=0, description="Annual; postings whose range reaches it."), NUMBER_TEXT
+    ] = None,
     salary_max: Annotated[
-        float | None, Query(ge=0, description="Annual; postings whose range starts below it.")
+        float | None, Query(ge=0, description="Annual; postings whose range starts below it."), NUMBER_TEXT
     ] = None,
     education: Many = [],
-    experience_max_months: Annotated[int | None, Query(ge=0)] = None,
-    posted_since: datetime | None = None,
+    experience_max_months: Annotated[int | None, Query(ge=0, le=MAX_EXPERIENCE_MONTHS), INTEGER_TEXT] = None,
+    posted_since: Annotated[Moment | None, Query(description="Posted at or after this date or time.")] = None,
     employer: Annotated[list[str], Query(description="Employer name (legal forms ignored).")] = [],
     source: Many = [],
     language: Many = [],
@@ -53,8 +59,10 @@ def search_postings(
     facets: bool = True,
     semantic: Annotated[bool, Query(description="Hybrid: also match titles by meaning, across languages.")] = True,
     fold: Annotated[bool, Query(description="One result per vacancy (duplicates across sites folded).")] = True,
-    offset: Annotated[int, Query(ge=0, description=f"offset + limit <= {MAX_WINDOW}; deeper, use `after`.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    offset: Annotated[
+        int, Query(ge=0, description=f"offset + limit <= {MAX_WINDOW}; deeper, use `after`."), INTEGER_TEXT
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT), INTEGER_TEXT] = 20,
     after: Annotated[str | None, Query(description="`next_cursor` of the previous page (keyword order).")] = None,
 ) -> SearchOut:
     """Full-text, faceted, geographic search over live postings, saying how the query was read.
@@ -75,12 +83,18 @@ def search_postings(
     return SearchOut.of(response, postings)
 
 
-@router.get("/complete", response_model=list[CompletionOut], summary="Typeahead")
+@router.get("/complete", response_model=list[CompletionOut], summary="Typeahead", responses=problem_responses(422))
 def complete_text(
     services_: ServicesDep,
     q: Annotated[str, Query(description="What has been typed so far.")],
-    kinds: Annotated[list[str], Query(description=f"Any of {', '.join(COMPLETION_KINDS)}.")] = list(COMPLETION_KINDS),
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    kinds: Annotated[
+        list[str],
+        Query(
+            description=f"Any of {', '.join(COMPLETION_KINDS)}.",
+            json_schema_extra={"items": {"type": "string", "enum": list(COMPLETION_KINDS)}},
+        ),
+    ] = list(COMPLETION_KINDS),
+    limit: Annotated[int, Query(ge=1, le=50), INTEGER_TEXT] = 10,
 ) -> list[CompletionOut]:
     """Titles of live postings (with counts), ESCO occupations and skills, and places that start as typed."""
     search = services_.search

@@ -12,6 +12,7 @@ from lmis.taxonomy.crosswalk import Route
 from lmis.taxonomy.model import Match
 from lmis.taxonomy.ports import LinkedConcept
 from lmis.taxonomy.services import ConceptQuery, ConceptSearch, ConceptView, CrosswalkAnswer
+from lmis.web.api.params import INTEGER_TEXT
 from lmis.web.api.schemas import (
     CodedOut,
     ConceptOut,
@@ -32,6 +33,7 @@ from lmis.web.api.schemas import (
     TechnologyOut,
 )
 from lmis.web.deps import UowDep
+from lmis.web.problems import problem_responses
 
 router = APIRouter(tags=["taxonomy"])
 
@@ -48,7 +50,7 @@ Schemes = Annotated[
 ]
 Language = Annotated[str | None, Query(description="Only labels in this language (ISO 639-1).")]
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 to {MAX_PAGE_SIZE}.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size, 1 to {MAX_PAGE_SIZE}."), INTEGER_TEXT]
 CrosswalkTo = Annotated[list[str], Query(description="Schemes to give the occupation's codes in (repeatable).")]
 
 
@@ -59,13 +61,23 @@ def _concept_query(q: Text = "", code: Code = "", scheme: Schemes = [], language
 QueryDep = Annotated[ConceptQuery, Depends(_concept_query)]
 
 
-@router.get("/occupations", response_model=SearchOut, summary="Find occupations by text or code")
+@router.get(
+    "/occupations",
+    response_model=SearchOut,
+    summary="Find occupations by text or code",
+    responses=problem_responses(422),
+)
 def find_occupations(uow: UowDep, query: QueryDep, cursor: Cursor = None, limit: Limit = 20) -> SearchOut:
     """Occupations whose labels contain every word of `q` (or whose code is `code`), best first."""
     return _search_out(services.find_occupations(query, cursor=cursor, limit=limit, uow=uow))
 
 
-@router.get("/occupations/{concept_id}", response_model=OccupationOut, summary="One occupation")
+@router.get(
+    "/occupations/{concept_id}",
+    response_model=OccupationOut,
+    summary="One occupation",
+    responses=problem_responses(404, 422),
+)
 def get_occupation(
     concept_id: str,
     uow: UowDep,
@@ -98,13 +110,13 @@ def get_occupation(
     )
 
 
-@router.get("/skills", response_model=SearchOut, summary="Find skills by text or URI")
+@router.get("/skills", response_model=SearchOut, summary="Find skills by text or URI", responses=problem_responses(422))
 def find_skills(uow: UowDep, query: QueryDep, cursor: Cursor = None, limit: Limit = 20) -> SearchOut:
     """ESCO skills, knowledge and skill groups whose labels contain every word of `q`."""
     return _search_out(services.find_skills(query, cursor=cursor, limit=limit, uow=uow))
 
 
-@router.get("/skills/{concept_id}", response_model=SkillOut, summary="One skill")
+@router.get("/skills/{concept_id}", response_model=SkillOut, summary="One skill", responses=problem_responses(404, 422))
 def get_skill(concept_id: str, uow: UowDep) -> SkillOut:
     """The skill with its hierarchy, collections (digital, green, ...) and related skills."""
     view = services.get_skill(concept_id, uow=uow)
@@ -112,7 +124,10 @@ def get_skill(concept_id: str, uow: UowDep) -> SkillOut:
 
 
 @router.get(
-    "/skills/{concept_id}/occupations", response_model=PageOut[LinkedOut], summary="Occupations that need a skill"
+    "/skills/{concept_id}/occupations",
+    response_model=PageOut[LinkedOut],
+    summary="Occupations that need a skill",
+    responses=problem_responses(404, 422),
 )
 def occupations_for_skill(concept_id: str, uow: UowDep, cursor: Cursor = None, limit: Limit = 20) -> PageOut[LinkedOut]:
     """Occupations for which the skill is essential, then those for which it is optional."""
@@ -122,13 +137,23 @@ def occupations_for_skill(concept_id: str, uow: UowDep, cursor: Cursor = None, l
     )
 
 
-@router.get("/skills/{concept_id}/related", response_model=list[LinkedOut], summary="Skills related to a skill")
+@router.get(
+    "/skills/{concept_id}/related",
+    response_model=list[LinkedOut],
+    summary="Skills related to a skill",
+    responses=problem_responses(404, 422),
+)
 def related_skills(concept_id: str, uow: UowDep) -> list[LinkedOut]:
     """Skills ESCO relates to this one (essential or optional for it)."""
     return [_linked_out(s) for s in services.get_skill(concept_id, uow=uow).related]
 
 
-@router.get("/crosswalk", response_model=CrosswalkOut, summary="Translate a code into another scheme")
+@router.get(
+    "/crosswalk",
+    response_model=CrosswalkOut,
+    summary="Translate a code into another scheme",
+    responses=problem_responses(404, 422),
+)
 def crosswalk(
     uow: UowDep,
     code: Annotated[str, Query(description="The code (or ESCO URI) to translate.")],

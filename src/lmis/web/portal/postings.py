@@ -1,4 +1,8 @@
-"""Portal pages of job postings: browse, read one, and post or manage a vacancy through a form."""
+"""Portal pages of job postings: browse, read one, and post or manage a vacancy through a form.
+
+A vacancy is managed with the link given when it was posted, or by a signed-in employer account
+acting for the posting's employer.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lmis.bootstrap import Services
 from lmis.enrich.services import vacancy
+from lmis.identity.model import Permission, Principal
 from lmis.ingest.services import accept_push
 from lmis.ingest.validation import posting_id
 from lmis.jobs import services
+from lmis.jobs.employers import employer_id_of
 from lmis.jobs.model import EmploymentType, JobPosting, SalaryUnit, effective_status
 from lmis.jobs.ports import PostingFilter
-from lmis.shared.errors import LmisError
+from lmis.shared.errors import LmisError, Unauthorised
 from lmis.shared.progress import SilentProgress
+from lmis.web.auth import PrincipalDep
 from lmis.web.deps import ServicesDep
 from lmis.web.portal.derived import insights
 from lmis.web.portal.views import error_page, render
@@ -99,30 +106,50 @@ def create_posting(request: Request, services_: ServicesDep, values: FormDep) ->
     return RedirectResponse(f"/postings/{new_id}?key={key}", status_code=303)
 
 
+def _managed(posting_id: str, key: str, principal: Principal, services_: Services) -> JobPosting:
+    """The posting, for whoever holds its manage key or acts for its employer; `Unauthorised` otherwise."""
+    if key:
+        return services.check_manage_key(posting_id, key, uow=services_.uow())
+    posting = services.get_posting(posting_id, uow=services_.uow())
+    employer = posting.employer
+    owner = employer_id_of(employer.normalised_name, employer.registration_id) if employer else None
+    if principal.can(Permission.POST_VACANCIES) and owner is not None and principal.employer_id == owner:
+        return posting
+    raise Unauthorised("use the link given when the vacancy was posted, or sign in as its employer")
+
+
+def _action(posting_id: str, key: str) -> str:
+    return f"/employers/postings/{posting_id}/edit" + (f"?key={key}" if key else "")
+
+
 @router.get("/employers/postings/{posting_id}/edit", response_class=HTMLResponse)
-def edit_posting(request: Request, posting_id: str, key: str, services_: ServicesDep) -> HTMLResponse:
-    """The form filled with the posting, for whoever holds its manage key."""
+def edit_posting(
+    request: Request, posting_id: str, services_: ServicesDep, principal: PrincipalDep, key: str = ""
+) -> HTMLResponse:
+    """The form filled with the posting, for whoever holds its manage key or acts for its employer."""
     try:
-        posting = services.check_manage_key(posting_id, key, uow=services_.uow())
+        posting = _managed(posting_id, key, principal, services_)
     except LmisError as error:
         return error_page(request, error)
-    action = f"/employers/postings/{posting_id}/edit?key={key}"
+    action = _action(posting_id, key)
     context = {"values": _values(posting), "errors": {}, "action": action, "posting": posting, **_CHOICES}
     return render(request, "posting_form.html", **context)
 
 
 @router.post("/employers/postings/{posting_id}/edit", response_class=HTMLResponse)
-def update_posting(request: Request, posting_id: str, key: str, services_: ServicesDep, values: FormDep) -> Response:
+def update_posting(
+    request: Request, posting_id: str, services_: ServicesDep, values: FormDep, principal: PrincipalDep, key: str = ""
+) -> Response:
     """Save changes, or close the vacancy (the `close` button)."""
     try:
-        posting = services.check_manage_key(posting_id, key, uow=services_.uow())
+        posting = _managed(posting_id, key, principal, services_)
     except LmisError as error:
         return error_page(request, error)
     closing = values.pop("close", "") == "1"
     posted = posting.date_posted or services_.now()
     errors = _submit(values, posting.external_id, posted, services_, status="closed" if closing else "published")
     if errors:
-        action = f"/employers/postings/{posting_id}/edit?key={key}"
+        action = _action(posting_id, key)
         context = {"values": values, "errors": errors, "action": action, "posting": posting, **_CHOICES}
         return render(request, "posting_form.html", 422, **context)
     return RedirectResponse(f"/postings/{posting_id}", status_code=303)
@@ -148,7 +175,8 @@ def _submit(
 
 
 def _record(values: dict[str, str], external_id: str, status: str, posted: datetime) -> dict[str, object]:
-    paragraphs = [html.escape(p.strip()) for p in values.get("description", "").split("\n\n") if p.strip()]
+    text = values.get("description", "").replace("\r\n", "\n")  # browsers send a textarea's lines as CRLF
+    paragraphs = [html.escape(p.strip()) for p in text.split("\n\n") if p.strip()]
     salary = {key: values.get(f"salary_{key}", "") for key in ("min", "max", "currency", "unit")}
     record: dict[str, object] = {
         "external_id": external_id,

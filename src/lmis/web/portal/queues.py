@@ -2,7 +2,7 @@
 
 Pages work without JavaScript: a decision is an ordinary form POST answered with a redirect
 (303) to the queue and a message, or with the form again (and the problem) when it failed.
-Until accounts exist (identity issue), each decision carries a staff token in a password field.
+Deciding needs a signed-in staff account whose role grants the permission; the services check it.
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lmis.bootstrap import Services
 from lmis.enrich import services as enrichment
 from lmis.enrich.model import CodingReview, ModerationCase, ModerationStatus, ReviewStatus
+from lmis.identity.model import Permission, Principal
 from lmis.jobs import services as jobs
-from lmis.shared.errors import Conflict, Invalid, LmisError, NotFound, Unauthorised
+from lmis.shared.errors import Conflict, Forbidden, Invalid, LmisError, NotFound, Unauthorised
 from lmis.web import decisions
+from lmis.web.auth import IdentityDep, PrincipalDep
 from lmis.web.deps import ServicesDep
 from lmis.web.portal.derived import occupation_labels
 from lmis.web.portal.postings import FormDep
+from lmis.web.portal.signin import owed_step
 from lmis.web.portal.views import error_page, render
 
 router = APIRouter(include_in_schema=False)
@@ -31,8 +34,12 @@ CONTEXT_CHARS = 60  # characters of the advert shown either side of a flag's evi
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_queue(request: Request, services_: ServicesDep, offset: int = 0, decided: str = "") -> HTMLResponse:
+def review_queue(
+    request: Request, services_: ServicesDep, identity: IdentityDep, offset: int = 0, decided: str = ""
+) -> Response:
     """Open occupation reviews, least confident first, each with its top candidates and their evidence."""
+    if owed := owed_step(request, identity):
+        return owed
     start = max(offset, 0)
     reviews, total = enrichment.list_reviews(
         status=ReviewStatus.OPEN, offset=start, limit=PAGE_SIZE, uow=services_.uow()
@@ -44,35 +51,42 @@ def review_queue(request: Request, services_: ServicesDep, offset: int = 0, deci
 
 
 @router.get("/review/{review_id}", response_class=HTMLResponse)
-def review_page(request: Request, review_id: str, services_: ServicesDep) -> HTMLResponse:
+def review_page(request: Request, review_id: str, services_: ServicesDep, identity: IdentityDep) -> Response:
     """One review: the advert's title, the candidates with their evidence, and the decision form."""
+    if owed := owed_step(request, identity):
+        return owed
     try:
         review = enrichment.get_review(review_id, uow=services_.uow())
     except LmisError as error:
         return error_page(request, error)
-    return render(request, "review.html", **_review_context(review, services_, {}))
+    return render(request, "review.html", **_review_context(review, services_, {}, identity.principal))
 
 
 @router.post("/review/{review_id}", response_class=HTMLResponse)
-def decide_review(request: Request, review_id: str, services_: ServicesDep, values: FormDep) -> Response:
+def decide_review(
+    request: Request, review_id: str, services_: ServicesDep, values: FormDep, principal: PrincipalDep
+) -> Response:
     """Save a reviewer's occupation (a candidate, or another ESCO occupation typed in)."""
     chosen = values.get("other") or values.get("concept_id", "")
     try:
-        reviewer = decisions.staff_member(values.get("token"), services_.settings.staff_tokens)
-        decisions.decide_review(services_, review_id, chosen, reviewer=reviewer)
+        decisions.decide_review(services_, review_id, chosen, principal=principal)
     except LmisError as error:
         try:
             review = enrichment.get_review(review_id, uow=services_.uow())
         except LmisError as missing:
             return error_page(request, missing)
-        context = _review_context(review, services_, values) | _failure(error)
+        context = _review_context(review, services_, values, principal) | _failure(error)
         return render(request, "review.html", _status(error), **context)
     return RedirectResponse(f"/review?decided={review_id}", status_code=303)
 
 
 @router.get("/moderation", response_class=HTMLResponse)
-def moderation_queue(request: Request, services_: ServicesDep, offset: int = 0, decided: str = "") -> HTMLResponse:
+def moderation_queue(
+    request: Request, services_: ServicesDep, identity: IdentityDep, offset: int = 0, decided: str = ""
+) -> Response:
     """Open moderation cases, riskiest first, each with the flags that fired and their evidence."""
+    if owed := owed_step(request, identity):
+        return owed
     start = max(offset, 0)
     cases, total = enrichment.list_cases(
         status=ModerationStatus.OPEN, offset=start, limit=PAGE_SIZE, uow=services_.uow()
@@ -82,47 +96,55 @@ def moderation_queue(request: Request, services_: ServicesDep, offset: int = 0, 
 
 
 @router.get("/moderation/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: str, services_: ServicesDep) -> HTMLResponse:
+def case_page(request: Request, case_id: str, services_: ServicesDep, identity: IdentityDep) -> Response:
     """One case: the flags with the advert's words around their evidence, and the decision form."""
+    if owed := owed_step(request, identity):
+        return owed
     try:
         case = enrichment.get_case(case_id, uow=services_.uow())
     except LmisError as error:
         return error_page(request, error)
-    return render(request, "moderation.html", **_case_context(case, services_, {}))
+    return render(request, "moderation.html", **_case_context(case, services_, {}, identity.principal))
 
 
 @router.post("/moderation/{case_id}", response_class=HTMLResponse)
-def decide_case(request: Request, case_id: str, services_: ServicesDep, values: FormDep) -> Response:
+def decide_case(
+    request: Request, case_id: str, services_: ServicesDep, values: FormDep, principal: PrincipalDep
+) -> Response:
     """Save a moderator's judgement: fraud (the advert closes) or legitimate."""
     try:
-        moderator = decisions.staff_member(values.get("token"), services_.settings.staff_tokens)
         decision = values.get("decision", "")
         if not decision:
             raise Invalid("choose fraud or legitimate", field="decision")
-        decisions.decide_case(services_, case_id, decision, values.get("note", ""), moderator=moderator)
+        decisions.decide_case(services_, case_id, decision, values.get("note", ""), principal=principal)
     except LmisError as error:
         try:
             case = enrichment.get_case(case_id, uow=services_.uow())
         except LmisError as missing:
             return error_page(request, missing)
-        context = _case_context(case, services_, values) | _failure(error)
+        context = _case_context(case, services_, values, principal) | _failure(error)
         return render(request, "moderation.html", _status(error), **context)
     return RedirectResponse(f"/moderation?decided={case_id}", status_code=303)
 
 
-def _review_context(review: CodingReview, services: Services, values: Mapping[str, str]) -> dict[str, Any]:
+def _review_context(
+    review: CodingReview, services: Services, values: Mapping[str, str], principal: Principal
+) -> dict[str, Any]:
     ids = [str(c.get("concept_id", "")) for c in review.candidates] + [review.chosen_concept_id or ""]
     return {
         "review": review,
         "labels": occupation_labels(ids, services),
-        "values": _without_token(values),
+        "values": values,
         "posting": _found(lambda: jobs.get_posting(review.posting_id, uow=services.uow())),
+        "can_decide": principal.can(Permission.REVIEW_CODES),
         "error": None,
         "error_field": None,
     }
 
 
-def _case_context(case: ModerationCase, services: Services, values: Mapping[str, str]) -> dict[str, Any]:
+def _case_context(
+    case: ModerationCase, services: Services, values: Mapping[str, str], principal: Principal
+) -> dict[str, Any]:
     posting = _found(lambda: jobs.get_posting(case.posting_id, uow=services.uow()))
     texts = {"title": posting.title, "description_text": posting.description_text} if posting else {}
     contexts = [
@@ -131,8 +153,9 @@ def _case_context(case: ModerationCase, services: Services, values: Mapping[str,
     return {
         "case": case,
         "flags": list(zip(case.flags, contexts, strict=True)),
-        "values": _without_token(values),
+        "values": values,
         "posting": posting,
+        "can_decide": principal.can(Permission.MODERATE_POSTINGS),
         "error": None,
         "error_field": None,
     }
@@ -152,14 +175,14 @@ def _around(text: str, start: object, end: object) -> tuple[str, str, str] | Non
 
 def _failure(error: LmisError) -> dict[str, Any]:
     """What the form shows of a failed decision: the problem and the field at fault."""
-    if isinstance(error, Unauthorised):
-        return {"error": None, "error_field": "token"}  # the template says it in the reader's language
+    if isinstance(error, Unauthorised | Forbidden):
+        return {"error": None, "error_field": "account"}  # the template says it in the reader's language
     field = error.field if isinstance(error, Invalid) else None
     return {"error": error.detail, "error_field": {"concept_id": "other"}.get(field or "", field)}
 
 
 def _status(error: LmisError) -> int:
-    if isinstance(error, Unauthorised):
+    if isinstance(error, Unauthorised | Forbidden):
         return 403  # a form cannot answer a WWW-Authenticate challenge (the API's 401)
     return 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
 
@@ -171,11 +194,6 @@ def _paging(offset: int, total: int) -> dict[str, Any]:
         "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
         "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
     }
-
-
-def _without_token(values: Mapping[str, str]) -> dict[str, str]:
-    """The submitted values to fill the form again; a token is never written back into a page."""
-    return {name: value for name, value in values.items() if name != "token"}
 
 
 def _found(load: Callable[[], T]) -> T | None:

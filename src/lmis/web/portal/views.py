@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lmis import __version__
-from lmis.shared.errors import Invalid, LmisError, NotFound, Unauthorised
+from lmis.bootstrap import Services
+from lmis.shared.errors import Conflict, Forbidden, Invalid, LmisError, NotFound, RateLimited, Unauthorised
 from lmis.taxonomy import services
 from lmis.taxonomy.services import ConceptQuery
+from lmis.web.csrf import CSRF_COOKIE, SESSION_COOKIE, new_browser_secret, token_for
 from lmis.web.deps import UowDep
 from lmis.web.portal.i18n import LANGUAGES, Catalogs, load_catalogs
 
@@ -38,8 +40,13 @@ def render(request: Request, template: str, code: int = 200, /, **context: Any) 
         request.query_params.get("lang"), request.cookies.get(_LANG_COOKIE), request.headers.get("accept-language")
     )
     translations = catalogs.get(language)
+    browser_secret = request.cookies.get(CSRF_COOKIE) or new_browser_secret()
+    services: Services = request.app.state.services
+    identity = getattr(request.state, "identity", None)
     page = request.app.state.templates.get_template(template).render(
         request=request,
+        csrf_token=token_for(services.secrets.signing_key, browser_secret, request.cookies.get(SESSION_COOKIE)),
+        me=identity.account if identity is not None and identity.principal.id else None,
         _=translations.gettext,
         ngettext=translations.ngettext,
         lang=language,
@@ -48,6 +55,10 @@ def render(request: Request, template: str, code: int = 200, /, **context: Any) 
         **context,
     )
     response = HTMLResponse(page, status_code=code)
+    response.headers["Cache-Control"] = "no-store"  # pages may show personal data and carry form tokens
+    if CSRF_COOKIE not in request.cookies:
+        secure = services.settings.secure_cookies()
+        response.set_cookie(CSRF_COOKIE, browser_secret, httponly=True, samesite="lax", secure=secure)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(_LANG_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
@@ -55,8 +66,8 @@ def render(request: Request, template: str, code: int = 200, /, **context: Any) 
 
 def error_page(request: Request, error: LmisError) -> HTMLResponse:
     """The error page for a service error, with the matching status code."""
-    status = 404 if isinstance(error, NotFound) else 422 if isinstance(error, Invalid) else 400
-    status = 403 if isinstance(error, Unauthorised) else status
+    statuses = {NotFound: 404, Invalid: 422, Unauthorised: 403, Forbidden: 403, Conflict: 409, RateLimited: 429}
+    status = next((code for kind, code in statuses.items() if isinstance(error, kind)), 400)
     suggestions = getattr(error, "suggestions", [])
     return render(request, "error.html", status, error=error.detail, suggestions=suggestions)
 
@@ -67,10 +78,22 @@ def home(request: Request) -> HTMLResponse:
     return render(request, "home.html")
 
 
+def local_path(value: str | None) -> str | None:
+    """`value` when it is a path of this site, else None: no open redirect to another host.
+
+    Browsers read `//host` and `/\\host` as other hosts, and control characters can split headers.
+    """
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if "\\" in value or any(ord(char) < 0x20 for char in value):
+        return None
+    return value
+
+
 @router.get("/language")
 def switch_language(request: Request, lang: str, next: str = "/") -> Response:
     """Set the portal language (works without JavaScript) and go back to `next`."""
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = local_path(next) or "/"
     response = RedirectResponse(target, status_code=303)
     if lang in LANGUAGES:
         response.set_cookie(_LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
