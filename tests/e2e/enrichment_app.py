@@ -20,10 +20,6 @@ from lmis.sources.ndjson import NdjsonFormat
 from lmis.taxonomy.importing import import_shipped
 from lmis.web.app import create_app
 
-# Staff tokens are gone (staff sign in with accounts: tests/identities.py); the API tests that still send
-# this header import it until they move to accounts.
-TOKEN = "staff-token-of-ana"
-STAFF = {"Authorization": f"Bearer {TOKEN}"}
 RULES_ONLY: list[EnrichStep] = ["salary", "cluster", "fraud"]  # no model to load
 CODING: list[EnrichStep] = ["salary", "occupation", "cluster", "fraud"]
 EVERY_STEP: list[EnrichStep] = ["salary", "place", "occupation", "skills", "cluster", "fraud"]

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol
 
-from lmis.identity.model import Account, ApiClient, AuditEntry, Role, Scope, Session, SessionStage
+from lmis.identity.model import Account, ApiClient, AuditEntry, Role, Session, SessionStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,5 +156,3 @@ class IdentityUnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
 
-
-SCOPE_NAMES = tuple(scope.value for scope in Scope)

@@ -6,6 +6,7 @@ transaction (`identity.mail` delivers it), so a rolled-back sign-up sends nothin
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -262,7 +263,7 @@ def _throttle(identity: IdentityRepository, email: str, ip: str, now: datetime) 
         oldest = identity.oldest_failure_since(email, since) or now
         wait = int((oldest + LOCKOUT_WINDOW - now).total_seconds()) + 1
         raise RateLimited(
-            f"too many failed sign-ins for this account; try again in {max(1, wait // 60 + 1)} minutes "
+            f"too many failed sign-ins for this account; try again in {math.ceil(wait / 60)} minutes "
             "or reset your password",
             retry_after=wait,
             limit=LOCKOUT_FAILURES,

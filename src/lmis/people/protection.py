@@ -8,7 +8,7 @@ from datetime import date
 
 from lmis.identity.crypto import FieldCipher, blind_index
 from lmis.people.model import DataCategory, PersonalData, Seeker, TargetGroup
-from lmis.people.ports import ENCRYPTED_FIELDS, StoredSeeker
+from lmis.people.ports import StoredSeeker
 
 CATEGORY_FIELDS: dict[DataCategory, tuple[str, ...]] = {
     DataCategory.CONTACT: ("phone", "address"),
@@ -92,15 +92,14 @@ def _context(seeker_id: str, name: str) -> str:
 
 
 def _plain(personal: PersonalData) -> dict[str, str | None]:
-    values = {
+    """The personal fields as text, by the names of their stored columns (`people.ports.ENCRYPTED_FIELDS`)."""
+    return {
         "phone": personal.phone,
         "address": personal.address,
         "birth_date": personal.birth_date.isoformat() if personal.birth_date else None,
         "national_id": personal.national_id,
         "target_groups": json.dumps(sorted(personal.target_groups)) if personal.target_groups else None,
     }
-    assert tuple(values) == ENCRYPTED_FIELDS  # noqa: S101 - the stored columns follow this order
-    return values
 
 
 def _personal(plain: dict[str, str]) -> PersonalData:
