@@ -37,12 +37,10 @@ def load_secrets(folder: Path, *, keyring_json: str | None, secret_key: str | No
 
 
 def _keyring_file(path: Path) -> Keyring:
-    if path.exists():
-        return Keyring.from_json(path.read_text(encoding="utf-8"))
-    key_id = new_key_id()
-    keyring = Keyring(key_id, {key_id: new_key()})
-    write_private(path, keyring.to_json())
-    return keyring
+    if not path.exists():  # made once: processes starting together all end up with the first one written
+        key_id = new_key_id()
+        _write_once(path, Keyring(key_id, {key_id: new_key()}).to_json())
+    return Keyring.from_json(path.read_text(encoding="utf-8"))
 
 
 def save_keyring(folder: Path, keyring: Keyring) -> Path:
@@ -53,11 +51,9 @@ def save_keyring(folder: Path, keyring: Keyring) -> Path:
 
 
 def _random_file(path: Path) -> bytes:
-    if path.exists():
-        return base64.b64decode(path.read_text(encoding="ascii"))
-    key = secrets.token_bytes(32)
-    write_private(path, base64.b64encode(key).decode("ascii"))
-    return key
+    if not path.exists():
+        _write_once(path, base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+    return base64.b64decode(path.read_text(encoding="ascii"))
 
 
 def write_private(path: Path, text: str) -> None:
