@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -30,3 +31,13 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def upsert(connection: sa.Connection, table: sa.Table) -> Any:
+    """`INSERT` that can say `ON CONFLICT DO NOTHING | DO UPDATE`, in the connection's dialect.
+
+    SQLite and PostgreSQL spell the clause the same way, but SQLAlchemy keeps it in each dialect's
+    own `insert`; this picks the one the connection speaks.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)

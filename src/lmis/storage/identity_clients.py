@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lmis.identity.model import ApiClient, Scope
 from lmis.identity.ports import StoredCode, StoredKey, StoredToken, UsageDay
 from lmis.storage import identity_tables as t
+from lmis.storage.engine import upsert
 from lmis.storage.time import aware, aware_or_none
 
 
@@ -134,7 +134,8 @@ class SqlClientRecords:
 
     def count_request(self, client_id: str, day: date, *, quota: int) -> int | None:
         c = t.api_usage.c
-        self._db.execute(_insert_missing(self._db, t.api_usage, client_id=client_id, day=day, requests=0, refused=0))
+        first = upsert(self._db, t.api_usage).values(client_id=client_id, day=day, requests=0, refused=0)
+        self._db.execute(first.on_conflict_do_nothing())
         counted = self._db.execute(
             sa.update(t.api_usage)
             .where(c.client_id == client_id, c.day == day, c.requests < quota)
@@ -154,13 +155,6 @@ class SqlClientRecords:
             sa.select(c.day, c.requests, c.refused).where(c.client_id == client_id, c.day >= since).order_by(c.day)
         )
         return [UsageDay(row.day, row.requests, row.refused) for row in rows]
-
-
-def _insert_missing(db: sa.Connection, table: sa.Table, **row: Any) -> sa.Executable:
-    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect (both spell it the same way)."""
-    if db.dialect.name == "postgresql":
-        return postgresql.insert(table).values(**row).on_conflict_do_nothing()
-    return sqlite.insert(table).values(**row).on_conflict_do_nothing()
 
 
 def _client(row: Any) -> ApiClient:

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lmis.people.model import Consent, DataCategory, Grantee
 from lmis.people.ports import ENCRYPTED_FIELDS, StoredSeeker
 from lmis.storage import identity_tables as t
+from lmis.storage.engine import upsert
 from lmis.storage.time import aware, aware_or_none
 
 _s, _c = t.seeker.c, t.consent.c
@@ -37,8 +37,7 @@ class SqlPeopleRepository:
             "updated_at": seeker.updated_at,
             **{f"{name}_enc": seeker.encrypted.get(name) for name in ENCRYPTED_FIELDS},
         }
-        dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(t.seeker).values(**row)
+        insert = upsert(self._db, t.seeker).values(**row)
         changes = {key: value for key, value in row.items() if key not in {"id", "created_at"}}
         self._db.execute(insert.on_conflict_do_update(index_elements=[_s.id], set_=changes))
 
@@ -97,14 +96,9 @@ class SqlPeopleRepository:
             t.consent.update().where(_c.id == consent_id, _c.withdrawn_at.is_(None)).values(withdrawn_at=now)
         )
 
-    def consenting_to_client(self, client_id: str) -> list[str]:
-        query = sa.select(_c.seeker_id).where(_c.grantee == f"client:{client_id}", _c.withdrawn_at.is_(None))
-        return sorted({row[0] for row in self._db.execute(query)})
-
     def tally_erasure(self, month: str, region: str | None, role: str) -> None:
         e = t.erasure_tally.c
-        dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(t.erasure_tally).values(month=month, region=region or "", role=role, erased=1)
+        insert = upsert(self._db, t.erasure_tally).values(month=month, region=region or "", role=role, erased=1)
         self._db.execute(
             insert.on_conflict_do_update(index_elements=[e.month, e.region, e.role], set_={"erased": e.erased + 1})
         )

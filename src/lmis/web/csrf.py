@@ -14,10 +14,11 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from http.cookies import SimpleCookie
-from typing import Any
 from urllib.parse import parse_qs
+
+from lmis.web.asgi import ASGIApp, Receive, Scope, Send, answer, read_body, replay
 
 CSRF_COOKIE = "lmis_csrf"
 CSRF_FIELD = "csrf_token"
@@ -26,12 +27,6 @@ SESSION_COOKIE = "lmis_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MAX_FORM_BYTES = 12 * 1024 * 1024  # the largest form (a CV upload) the portal takes
 _MULTIPART_FIELD = re.compile(rb'name="csrf_token"\r\n\r\n([A-Za-z0-9_-]{10,200})\r\n')
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def new_browser_secret() -> str:
@@ -82,15 +77,10 @@ class CsrfMiddleware:
         if b"authorization" in headers or (scope["path"].startswith("/api/") and SESSION_COOKIE not in cookies):
             await self._app(scope, receive, send)  # no ambient credentials: nothing to forge
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > MAX_FORM_BYTES:
-                await _refuse(send, 413, "The form is too large.")
-                return
+        body = await read_body(receive, limit=MAX_FORM_BYTES)
+        if body is None:
+            await _refuse(send, 413, "The form is too large.")
+            return
         given = headers.get(CSRF_HEADER, b"").decode("latin-1") or _form_token(
             body, headers.get(b"content-type", b"").decode("latin-1")
         )
@@ -104,20 +94,7 @@ class CsrfMiddleware:
                 "This form has expired or did not come from this site. Go back, reload the page and try again.",
             )
             return
-        await self._app(scope, _replay(body, receive), send)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed
+        await self._app(scope, replay(body, receive), send)
 
 
 async def _refuse(send: Send, status: int, text: str) -> None:
@@ -126,11 +103,4 @@ async def _refuse(send: Send, status: int, text: str) -> None:
         f'<body><main><h1>Request refused</h1><p role="alert">{text}</p>'
         '<p><a href="/">LMIS home</a></p></main></body></html>'
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await answer(send, status, b"text/html; charset=utf-8", body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote_to_bytes
 
-from lmis.web.csrf import ASGIApp, Message, Receive, Scope, Send
+from lmis.web.asgi import ASGIApp, Message, Receive, Scope, Send, answer, read_body, replay
 
 _NUL_MARKS = (b"\x00", b"\\u0000", b"%00")
 _TEXT_BODIES = (b"application/json", b"application/x-www-form-urlencoded", b"application/problem+json")
@@ -34,26 +34,11 @@ class NulGuard:
         if not content_type.startswith(_TEXT_BODIES):
             await self._app(scope, receive, send)
             return
-        body, messages = b"", []
-        more = True
-        while more:
-            message = await receive()
-            messages.append(message)
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        body = await read_body(receive) or b""
         if any(mark in body for mark in _NUL_MARKS):
             await _refuse(send)
             return
-        await self._app(scope, _replay(messages, receive), send)
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replayed() -> Message:
-        return pending.pop(0) if pending else await receive()
-
-    return replayed
+        await self._app(scope, replay(body, receive), send)
 
 
 async def _refuse(send: Send) -> None:
@@ -65,9 +50,7 @@ async def _refuse(send: Send) -> None:
             "detail": "the request contains a NUL character (U+0000), which no text field may hold",
         }
     ).encode()
-    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 422, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await answer(send, 422, b"application/problem+json", body)
 
 
 # Portal pages load scripts, styles and images from this site only (no inline script exists to
