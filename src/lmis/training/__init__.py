@@ -1,1 +1,1 @@
-"""Courses and programmes linked to ESCO skills (the recommendation issue fills this context)."""
+"""Training: courses and programmes linked to ESCO skills, their import, and courses ranked for skill gaps."""
