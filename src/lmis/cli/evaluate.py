@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import click
 
 from lmis.cli.context import services
+from lmis.cli.eval_jobs import recommend_command
+from lmis.cli.eval_transitions import transitions_command
 from lmis.cli.gold_titles import gold_titles, read_title_rows
 from lmis.cli.search_eval import search_command
 
@@ -200,3 +202,5 @@ def _print(metrics: dict[str, float], as_json: bool) -> None:
 
 
 evaluate.add_command(search_command)
+evaluate.add_command(transitions_command)
+evaluate.add_command(recommend_command)
