@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export LMIS_DATA_DIR ?= $(CURDIR)/var
 
 .DEFAULT_GOAL := help
-.PHONY: help run init serve test check lint format typecheck imports bench bench-search i18n-extract i18n-update clean
+.PHONY: help run init serve test check lint format typecheck imports bench bench-search bench-recommend i18n-extract i18n-update clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ bench: $(VENV)/.installed-test ## Run the benchmarks (not tests): taxonomy impor
 bench-search: $(VENV)/.installed-test ## Search at 1M postings: tantivy vs PostgreSQL vs SQLite FTS5, then end to end over HTTP
 	$(BIN)/python -m bench.search --docs 1000000 --hybrid --json bench/results/search-1000000.json
 	$(BIN)/python -m bench.search_http --docs 1000000 --json bench/results/search-http-1000000.json
+
+bench-recommend: $(VENV)/.installed-test ## The Work at 1M postings: jobs for one jobseeker (median, p95) and the nightly batch
+	@mkdir -p bench/results
+	$(BIN)/python -m bench.recommend --postings 1000000 --json bench/results/recommend-1000000.json
 
 i18n-extract: $(VENV)/.installed-test ## Extract portal strings into messages.pot
 	$(BIN)/pybabel extract -F babel.cfg --project=LMIS --version=0.1.0 --copyright-holder="LMIS contributors" \

@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -20,15 +20,20 @@ from lmis.enrich.building import load_models
 from lmis.enrich.e5 import E5Embedder
 from lmis.enrich.enricher import Enricher, EnrichmentModels
 from lmis.enrich.gazetteer_file import load_gazetteer
-from lmis.enrich.ports import Embedder
+from lmis.enrich.ports import Embedder, Vectors
 from lmis.identity.crypto import FieldCipher
 from lmis.identity.mail import Mailer, deliver_outbox
 from lmis.identity.ratelimit import SlidingWindowLimiter
 from lmis.ingest.ports import IngestUnitOfWork
 from lmis.jobs.model import JobPosting
 from lmis.people.protection import Protection
+from lmis.recommend.jobs import JobRecommender
+from lmis.recommend.pathways import OccupationSpace, Transitions
+from lmis.recommend.ranking import LearnedRanker
+from lmis.recommend.transitions import TransitionCounts
 from lmis.search.interpret import Vocabulary
 from lmis.search.lexicon import load_lexicon
+from lmis.search.model import SearchDocument
 from lmis.search.ports import SearchIndex
 from lmis.search.services import SearchService
 from lmis.search.sync import SyncReport, reindex, sync_index
@@ -38,12 +43,15 @@ from lmis.sources.oidc_provider import ExternalProvider
 from lmis.storage import migrate
 from lmis.storage.engine import make_engine
 from lmis.storage.mailers import ConsoleMailer, FileMailer, SmtpMailer
+from lmis.storage.occupation_space import load_occupation_space
+from lmis.storage.recommend_documents import live_documents
 from lmis.storage.search_pg import PostgresSearchIndex
 from lmis.storage.search_tantivy import IndexBusy, TantivySearchIndex
 from lmis.storage.search_vectors import TitleVectors
 from lmis.storage.secrets_file import InstallSecrets, OidcSigningKey, load_oidc_key, load_secrets
 from lmis.storage.uow import SqlUnitOfWork
-from lmis.taxonomy.schemes import ISCO_08
+from lmis.taxonomy.schemes import ESCO_OCCUPATION, ISCO_08
+from lmis.training.regions import Area, RegionDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,7 @@ class Search:
     def __init__(self, settings: Settings, engine: sa.Engine, embedder: Embedder) -> None:
         self._settings = settings
         self._engine = engine
+        self.embedder = embedder
         self.index: SearchIndex = (
             PostgresSearchIndex(engine)
             if settings.search_engine == "postgresql"
@@ -147,6 +156,7 @@ class Services:
     search: Search
     secrets: InstallSecrets
     limiter: SlidingWindowLimiter = field(default_factory=SlidingWindowLimiter)
+    _transitions: TransitionCounts = field(default_factory=TransitionCounts)
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction) on the database."""
@@ -198,6 +208,12 @@ class Services:
             work = self.enricher.derive(postings, uow.enrichment, persist=False, semantic_skills=semantic_skills)
             return [item.derived for item in work]
 
+    @cached_property
+    def course_regions(self) -> RegionDirectory:
+        """The places courses may be held in: the gazetteer's countries, regions and districts (read on first use)."""
+        gazetteer = load_gazetteer(self.settings.gazetteer_path)
+        return RegionDirectory(Area(p.id, p.kind.value, p.name, p.names, p.population) for p in gazetteer)
+
     def upgrade_database(self) -> None:
         """Bring the schema to the newest migration."""
         migrate.upgrade(self.engine)
@@ -210,6 +226,59 @@ class Services:
         """True when the database is at the newest migration."""
         current, head = self.database_revision()
         return current == head
+
+    # The Work: job recommendations over the search index, postings read from the database.
+
+    @cached_property
+    def recommender(self) -> JobRecommender:
+        """The job recommender (learned ranker when `lmis recommend train` wrote a model, transparent otherwise)."""
+        model = self.settings.data_dir / "recommend" / "ranker.txt"
+        if not model.exists():
+            return JobRecommender(self.search.index, self.search.titles, self.live_documents)
+        version = f"lightgbm-{int(model.stat().st_mtime)}"
+        return JobRecommender(
+            self.search.index, self.search.titles, self.live_documents, LearnedRanker.load(model), version
+        )
+
+    def live_documents(self, posting_ids: Sequence[str], now: datetime) -> dict[str, SearchDocument]:
+        """The recommender's view of the postings live at `now`, by id."""
+        with self.engine.connect() as connection:
+            return live_documents(connection, posting_ids, now)
+
+    @cached_property
+    def occupation_space(self) -> OccupationSpace:
+        """ESCO occupations with their similarity signals (built from the shipped taxonomy once, then cached)."""
+        return self.build_occupation_space()
+
+    def build_occupation_space(self, progress: Progress | None = None) -> OccupationSpace:
+        """Build (or read from the cache) the space career paths use; `lmis init` runs it once with a progress bar.
+
+        Its title signal is the occupation coder's label vectors, embedded for enrichment already, so
+        building it embeds nothing (`lmis eval transitions` embeds titles and descriptions instead).
+        """
+
+        def label_vectors() -> dict[str, Vectors]:
+            coder = self.enricher.models.coder
+            return coder.concept_vectors() if coder else {}
+
+        return load_occupation_space(
+            self.settings.taxonomy_dir,
+            ESCO_OCCUPATION.code,
+            cache_dir=self.settings.resolved_cache_dir(),
+            progress=progress,
+            label_vectors=label_vectors,
+        )
+
+    def career_transitions(self) -> Transitions:
+        """Occupation -> next occupation counts from every jobseeker's work history (recounted every hour)."""
+        return self._transitions.get(self.uow, time.monotonic())
+
+    def locate(self, place_id: str) -> tuple[float, float] | None:
+        """A gazetteer place's point (latitude, longitude), or None."""
+        place = self.search.vocabulary().places.get(place_id)
+        if place is None or place.latitude is None or place.longitude is None:
+            return None
+        return place.latitude, place.longitude
 
     # Single sign-on (OpenID Connect): the ID token signing key and the external e-ID provider.
 

@@ -116,6 +116,11 @@ class Settings(BaseSettings):
         600, ge=1, le=1_000_000, description="API requests a minute one signed-in account may make."
     )
     audit_retention_days: int = Field(730, ge=30, description="How long `lmis identity purge` keeps audit entries.")
+    behaviour_retention_days: int = Field(
+        540,
+        ge=30,
+        description="How long `lmis recommend purge` keeps behaviour events and served recommendation lists.",
+    )
     attempt_retention_days: int = Field(
         90, ge=1, description="How long sign-in attempts, expired sessions and used tokens are kept."
     )

@@ -23,11 +23,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from tests.e2e.enrichment_app import NURSE, SCAM, enrichment_services, ingest
 from tests.identities import api_key, bearer, make_account, session_credentials, staff_headers
+from tests.training_data import import_sample
 
 from lmis.bootstrap import Services
 from lmis.config import EnrichStep
 from lmis.identity.model import Role, Scope
 from lmis.ingest.validation import posting_id
+from lmis.people import services as people
+from lmis.training.services import course_id
 from lmis.web.app import create_app
 from lmis.web.csrf import SESSION_COOKIE
 
@@ -48,6 +51,8 @@ def credentials(services: Services) -> tuple[dict[str, dict[str, str]], list[tup
         rf"^{API}/(reviews|moderation)": (Role.COUNSELLOR, "Counsellor"),
         rf"^{API}/seekers/me": (Role.JOBSEEKER, "Seeker"),
         rf"^{API}/(seekers|candidates|clients|admin)": (Role.ADMIN, "Root"),
+        rf"^{API}/postings/[^/]+/candidates": (Role.ADMIN, "Root for candidates"),
+        rf"^{API}/recommendations/": (Role.ANALYST, "Analyst"),
         rf"^{API}/account": (Role.JOBSEEKER, "Leaving"),  # the fuzzer erases it and ends its sessions
         rf"^{API}/employer/": (Role.EMPLOYER, "Hiring"),
     }
@@ -119,9 +124,22 @@ def _known_values(http: TestClient, staff: dict[str, str]) -> dict[str, list[str
         "review_id": [item["id"] for item in reviews],
         "case_id": [item["id"] for item in cases],
         "source": [PARTNER_SOURCE],
+        "course_id": [course_id("kr-hrd", "FP-1"), course_id("kr-hrd", "ER-ONLINE")],
+        "seeker_id": [_a_seeker(http)],
     }
     assert all(known.values()), f"the data set lacks some ids: {known}"
     return known
+
+
+def _a_seeker(http: TestClient) -> str:
+    """The id of a jobseeker with a profile (their recommendations are read by the administrator's session)."""
+    services: Services = http.app.state.services  # type: ignore[attr-defined]
+    person = make_account(services, Role.JOBSEEKER, "Fuzzed seeker")
+    occupation = http.get(f"{API}/occupations", params={"q": "nurse"}).json()["items"][0]["concept"]["id"]
+    profile = people.ProfileInput("Nurse", "GB-ENG", occupations=(occupation,))
+    return people.save_profile(
+        uow=services.uow(), protection=services.protection, actor=person.principal, profile=profile, now=services.now()
+    ).id
 
 
 def _config(known: dict[str, list[str]], headers: dict[str, dict[str, str]]) -> schemathesis.Config:
@@ -137,6 +155,7 @@ def _config(known: dict[str, list[str]], headers: dict[str, dict[str, str]]) -> 
         "from": schemes,
         "to": schemes,
         "near": ["Seoul", "London", "37.57,126.98"],
+        "currency": ["KRW", "GBP"],
     }
     dictionaries = {name: {"values": values} for name, values in {**known, **words}.items()}
     dictionaries["occupation"] = {"values": known["concept_id"][:2]}
@@ -218,6 +237,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path, database_url: str) -> It
     services = enrichment_services(tmp_path, database_url, STEPS, search_engine=engine, **unthrottled)
     ingest(services, "board", ADS)
     ingest(services, "site", ADS[:2])  # the same adverts on a second site: one vacancy each
+    import_sample(services)  # courses on the sample taxonomy's skills
     services.search.sync(services.now)
     app = create_app(services)
     headers, sessions = credentials(services)

@@ -17,12 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.e2e.enrichment_app import RULES_ONLY, SCAM, enrichment_services, ingest
 from tests.identities import Person, api_key, bearer, make_account, session_cookie
+from tests.training_data import import_sample
 
 from lmis.bootstrap import Services
 from lmis.identity.model import Role, Scope
 from lmis.jobs.employers import employer_id_of
 from lmis.people import services as people
 from lmis.people.model import DataCategory, Grantee, PersonalData
+from lmis.training.services import course_id
 from lmis.web.app import create_app
 from lmis.web.csrf import CSRF_COOKIE, SESSION_COOKIE, token_for
 
@@ -71,6 +73,8 @@ def _build(tmp_path: Path, database_url: str) -> World:
     services = enrichment_services(tmp_path, database_url, RULES_ONLY)
     ingest(services, "board", [_ad("b1"), {**SCAM, "external_id": "scam-1"}])
     world = World(services)
+    import_sample(services)
+    world.ids["course"] = course_id("kr-hrd", "FP-1")
     roles = {
         "seeker_a": (Role.JOBSEEKER, {}),
         "seeker_b": (Role.JOBSEEKER, {}),
@@ -277,6 +281,13 @@ def cases() -> list[Case]:
         Case("GET", "/api/v1/postings", fixed("GET", "/api/v1/postings"), PUBLIC),
         Case("GET", "/api/v1/postings/{posting_id}", _ids("/api/v1/postings/{posting}"), PUBLIC),
         Case("GET", "/api/v1/vacancies/{cluster_id}", _ids("/api/v1/vacancies/{posting}"), PUBLIC),
+        Case(
+            "GET",
+            "/api/v1/training/courses",
+            fixed("GET", "/api/v1/training/courses", params={"skill": "Haskell"}),
+            PUBLIC,
+        ),
+        Case("GET", "/api/v1/training/courses/{course_id}", _ids("/api/v1/training/courses/{course}"), PUBLIC),
         Case("POST", "/api/v1/enrich", fixed("POST", "/api/v1/enrich", json={"documents": [_ad("d1")]}), PUBLIC),
         # partner push: a client with postings:push, for its own sources only
         Case(
@@ -384,6 +395,12 @@ def cases() -> list[Case]:
             only(SEEKERS, 200),
         ),
         Case(
+            "POST",
+            "/api/v1/seekers/me/cv",
+            fixed("POST", "/api/v1/seekers/me/cv", files={"file": ("cv.txt", b"Experience\nNurse, 2019 - 2021\n")}),
+            only(SEEKERS, 200),
+        ),
+        Case(
             "GET",
             "/api/v1/seekers",
             fixed("GET", "/api/v1/seekers"),
@@ -472,10 +489,66 @@ def cases() -> list[Case]:
         ),
         Case("PATCH", "/api/v1/admin/accounts/{account_id}", _spare_account, only({"admin"}, 200)),
         Case("GET", "/api/v1/admin/audit", fixed("GET", "/api/v1/admin/audit"), only({"admin"}, 200)),
+        # The Work: the person, counsellors of their region and administrators; candidates for a vacancy
+        *_recommendation_cases(),
         # employers' own vacancies
         Case("POST", "/api/v1/employer/postings", _vacancy(HOSPITAL), {"employer_1": 201, "employer_2": 403}),
         Case("PUT", "/api/v1/employer/postings/{posting_id}", _own_vacancy("PUT"), {"employer_1": 200}),
         Case("DELETE", "/api/v1/employer/postings/{posting_id}", _own_vacancy("DELETE"), {"employer_1": 204}),
+    ]
+
+
+def _of_a(suffix: str, method: str = "GET", **kwargs: Any) -> Request:
+    """A call about seeker A (Seoul): `suffix` after /api/v1/seekers/{id}, world ids filled in."""
+    return lambda world, _caller: (
+        method,
+        f"/api/v1/seekers/{world.ids['seeker_a']}{suffix}".format(**world.ids),
+        kwargs,
+    )
+
+
+def _recommendation_cases() -> list[Case]:
+    """Seeker A's recommendations: A, the Seoul counsellor and the administrator; nobody else learns A exists."""
+    seeker_a = {**only(PEOPLE, 404), **only(("seeker_a", "counsellor_seoul", "admin"), 200)}
+    base = "/api/v1/seekers/{seeker_id}"
+    return [
+        Case("GET", f"{base}/recommendations/jobs", _of_a("/recommendations/jobs"), seeker_a),
+        Case("GET", f"{base}/recommendations/training", _of_a("/recommendations/training"), seeker_a),
+        Case(
+            "GET",
+            f"{base}/recommendations/jobs/{{posting_id}}/skills",
+            _of_a("/recommendations/jobs/{posting}/skills"),
+            seeker_a,
+        ),
+        Case(  # A has no occupation yet: those who may look are told to add one
+            "GET",
+            f"{base}/recommendations/occupations",
+            _of_a("/recommendations/occupations"),
+            {**only(PEOPLE, 404), **only(("seeker_a", "counsellor_seoul", "admin"), 422)},
+        ),
+        Case(
+            "POST",
+            f"{base}/events",
+            lambda w, _c: (
+                "POST",
+                f"/api/v1/seekers/{w.ids['seeker_a']}/events",
+                {"json": {"kind": "view", "posting_id": w.ids["posting"]}},
+            ),
+            {**only(PEOPLE, 404), **only(("seeker_a", "counsellor_seoul", "admin"), 201)},
+        ),
+        Case("PUT", f"{base}/steering", _of_a("/steering", "PUT", json={"weights": {"pay": 2}}), seeker_a),
+        Case(  # a partner's posting with no region resolved: no employer owns it, only national staff may look
+            "GET",
+            "/api/v1/postings/{posting_id}/candidates",
+            _ids("/api/v1/postings/{posting}/candidates"),
+            {**only(PEOPLE, 404), "admin": 200},
+        ),
+        Case(
+            "GET",
+            "/api/v1/recommendations/attribution",
+            fixed("GET", "/api/v1/recommendations/attribution"),
+            only(("counsellor_seoul", "counsellor_england", "analyst", "admin"), 200),
+        ),
     ]
 
 

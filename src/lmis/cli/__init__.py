@@ -12,9 +12,11 @@ from lmis.cli.enrich import enrich
 from lmis.cli.evaluate import evaluate
 from lmis.cli.identity import identity
 from lmis.cli.ingest import ingest
+from lmis.cli.recommend import recommend
 from lmis.cli.search import search
 from lmis.cli.server import init, serve
 from lmis.cli.taxonomy import taxonomy
+from lmis.cli.training import training
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +39,8 @@ cli.add_command(enrich)
 cli.add_command(evaluate)
 cli.add_command(search)
 cli.add_command(identity)
+cli.add_command(training)
+cli.add_command(recommend)
 
 
 def main() -> None:

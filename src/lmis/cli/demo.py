@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -119,5 +119,21 @@ def load_feeds(built: Services, folder: Path, progress: Progress) -> list[tuple[
         with (folder / entry["path"]).open("rb") as data:
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
         results.append((entry["source"], run.counts.as_dict()))
+    results += load_courses(built, folder, manifest, progress)
     refresh_search(built)
+    return results
+
+
+def load_courses(
+    built: Services, folder: Path, manifest: dict[str, Any], progress: Progress
+) -> list[tuple[str, dict[str, int]]]:
+    """Import the course files a manifest lists (`kind: courses`); counts per course source."""
+    from lmis.cli.training import import_file
+
+    results = []
+    for entry in manifest["files"]:
+        if entry.get("kind") == "courses":
+            report = import_file(built, folder / entry["path"], entry["course_source"], entry["format"], progress)
+            counts = {"new": report.new, "updated": report.updated, "quarantined": report.quarantined}
+            results.append((entry["course_source"], counts))
     return results

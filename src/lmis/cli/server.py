@@ -35,6 +35,7 @@ def init(demo_postings: int, demo_country: str) -> None:
             click.secho(f"  warning: {warning}", fg="yellow")
     with RichProgress() as progress:
         built.enricher.prepare(progress)  # the first time, embeds the ESCO labels (cached afterwards)
+        built.build_occupation_space(progress)  # career paths: ESCO and O*NET similarity (cached afterwards)
     if demo_postings and not _has_postings(built):
         _load_demo(built, demo_postings, demo_country)
     refresh_search(built)

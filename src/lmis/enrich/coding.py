@@ -158,6 +158,15 @@ class OccupationCoder:
         for index, label in enumerate(self.labels):
             self._exact.setdefault(normalise(label.text), []).append(index)
 
+    def concept_vectors(self) -> dict[str, Vectors]:
+        """Each occupation's labels as one unit vector (the mean of its label vectors): what it is called."""
+        ends = [*self._starts[1:], len(self.labels)]
+        means = {
+            self.labels[start].concept_id: self.vectors[start:end].mean(axis=0)
+            for start, end in zip(self._starts, ends, strict=True)
+        }
+        return {cid: vector / (np.linalg.norm(vector) or 1.0) for cid, vector in means.items()}
+
     def with_examples(self, examples: Sequence[CodedExample], vectors: Vectors) -> OccupationCoder:
         """A coder over the same labels that also learns from `examples` (one vector each)."""
         if len(examples) != len(vectors):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from lmis.people.profile import ProfileDetails
+
 
 class TargetGroup(StrEnum):
     """Self-declared groups that widen help (programmes, subsidies); never used to filter anyone out."""
@@ -60,6 +62,7 @@ class Seeker:
     created_at: datetime
     updated_at: datetime
     personal: PersonalData = field(default_factory=PersonalData)
+    details: ProfileDetails = field(default_factory=ProfileDetails)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from lmis.identity.ports import IdentityRepository
 from lmis.people.model import Consent
+from lmis.taxonomy.ports import TaxonomyRepository
 
 ENCRYPTED_FIELDS = ("phone", "address", "birth_date", "national_id", "target_groups")
 
@@ -29,6 +30,7 @@ class StoredSeeker:
     updated_at: datetime
     encrypted: dict[str, str | None]
     national_id_index: str | None
+    details: dict[str, Any] = field(default_factory=dict)  # `ProfileDetails.as_json()`
 
 
 class PeopleRepository(Protocol):
@@ -45,6 +47,8 @@ class PeopleRepository(Protocol):
     def add_consent(self, consent: Consent) -> None: ...
     def withdraw_consent(self, consent_id: str, now: datetime) -> None: ...
     def tally_erasure(self, month: str, region: str | None, role: str) -> None: ...
+    def behaviour_records(self, seeker_id: str) -> list[dict[str, Any]]:
+        """The person's behaviour events and the recommendation lists shown to them, for an export."""
 
 
 class PeopleUnitOfWork(Protocol):
@@ -52,6 +56,8 @@ class PeopleUnitOfWork(Protocol):
     def people(self) -> PeopleRepository: ...
     @property
     def identity(self) -> IdentityRepository: ...
+    @property
+    def taxonomy(self) -> TaxonomyRepository: ...
 
     def __enter__(self) -> PeopleUnitOfWork: ...
     def __exit__(

@@ -9,6 +9,7 @@ from datetime import date
 from lmis.identity.crypto import FieldCipher, blind_index
 from lmis.people.model import DataCategory, PersonalData, Seeker, TargetGroup
 from lmis.people.ports import StoredSeeker
+from lmis.people.profile import ProfileDetails
 
 CATEGORY_FIELDS: dict[DataCategory, tuple[str, ...]] = {
     DataCategory.CONTACT: ("phone", "address"),
@@ -44,6 +45,7 @@ class Protection:
             updated_at=seeker.updated_at,
             encrypted=encrypted,
             national_id_index=self.national_id_index(national) if national else None,
+            details=seeker.details.as_json(),
         )
 
     def national_id_index(self, national_id: str) -> str:
@@ -73,6 +75,7 @@ class Protection:
             created_at=stored.created_at,
             updated_at=stored.updated_at,
             personal=_personal(plain),
+            details=ProfileDetails.from_json(stored.details),
         )
 
     def rotated(self, stored: StoredSeeker) -> StoredSeeker | None:

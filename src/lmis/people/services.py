@@ -14,9 +14,11 @@ from lmis.identity.audit import record
 from lmis.identity.model import AccountStatus, Permission, Principal, PrincipalKind, Role, Scope
 from lmis.people.model import Consent, DataCategory, Grantee, PersonalData, Seeker, grants
 from lmis.people.ports import PeopleUnitOfWork, StoredSeeker
+from lmis.people.profile import ProfileDetails, check_details
 from lmis.people.protection import Protection
 from lmis.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from lmis.shared.ids import stable_id
+from lmis.taxonomy.model import ConceptKind
 
 ALL_PERSONAL = frozenset({DataCategory.CONTACT, DataCategory.IDENTITY, DataCategory.TARGET_GROUPS})
 
@@ -31,6 +33,7 @@ class ProfileInput:
     skills: tuple[str, ...] = ()
     findable: bool = False
     personal: PersonalData = field(default_factory=PersonalData)
+    details: ProfileDetails = field(default_factory=ProfileDetails)
 
 
 def save_profile(
@@ -39,7 +42,9 @@ def save_profile(
     """Create or update the actor's own seeker record (jobseekers only)."""
     actor.require(Permission.MANAGE_OWN_PROFILE)
     _check(profile)
+    check_details(profile.details)
     with uow:
+        _check_concepts(uow, profile)
         stored = uow.people.seeker_of_account(actor.id or "")
         seeker = Seeker(
             id=stored.id if stored else stable_id("seeker", f"{actor.id}"),
@@ -47,11 +52,12 @@ def save_profile(
             region=profile.region,
             headline=profile.headline.strip(),
             occupations=profile.occupations,
-            skills=profile.skills,
+            skills=tuple(dict.fromkeys((*profile.skills, *profile.details.skill_ids()))),
             findable=profile.findable,
             created_at=stored.created_at if stored else now,
             updated_at=now,
             personal=profile.personal,
+            details=profile.details,
         )
         _save(uow, protection, seeker)
         _sync_findable(uow, seeker, now)
@@ -70,6 +76,25 @@ def _check(profile: ProfileInput) -> None:
         raise Invalid("a national id number has 4 to 32 characters", field="national_id")
     if len(profile.occupations) > 20 or len(profile.skills) > 100:
         raise Invalid("at most 20 occupations and 100 skills", field="skills")
+
+
+def _check_concepts(uow: PeopleUnitOfWork, profile: ProfileInput) -> None:
+    """Occupations and skills must be taxonomy concept ids of that kind."""
+    jobs = tuple(j.occupation_id for j in profile.details.work_history if j.occupation_id)
+    wanted = {
+        "occupations": (set(profile.occupations) | set(jobs), ConceptKind.OCCUPATION),
+        "skills": (set(profile.skills) | set(profile.details.skill_ids()), ConceptKind.SKILL),
+    }
+    for name, (ids, kind) in wanted.items():
+        if not ids:
+            continue
+        found = {r.concept.id for r in uow.taxonomy.records(ids) if r.concept.kind is kind}
+        if unknown := sorted(ids - found):
+            raise Invalid(
+                f"{', '.join(map(repr, unknown[:5]))} {'is' if len(unknown) == 1 else 'are'} not {kind.value} ids;"
+                f" find them with GET /api/v1/{name}?q=...",
+                field=name,
+            )
 
 
 def _save(uow: PeopleUnitOfWork, protection: Protection, seeker: Seeker) -> None:
@@ -262,6 +287,7 @@ def export(*, uow: PeopleUnitOfWork, protection: Protection, actor: Principal, n
         consents = uow.people.consents(stored.id) if stored else []
         activity = uow.identity.audit(target=f"account:{actor.id}", limit=10_000)
         clients = uow.identity.clients(owner_id=actor.id)
+        behaviour = uow.people.behaviour_records(stored.id) if stored else []
         record(uow.identity, now, actor, "data_exported", target=f"account:{actor.id}")
         uow.commit()
     seeker = protection.open(stored) if stored else None
@@ -273,6 +299,7 @@ def export(*, uow: PeopleUnitOfWork, protection: Protection, actor: Principal, n
             "consents": [asdict(c) for c in consents],
             "api_clients": [asdict(c) for c in clients],
             "activity": [asdict(e) for e in activity],
+            "behaviour": behaviour,
         }
     )
     return exported

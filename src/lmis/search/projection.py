@@ -13,11 +13,16 @@ _REMOTE = re.compile(
     re.IGNORECASE,
 )
 _NOT_REMOTE = re.compile(r"\b(not|no|non)[- ]remote\b|재택\s*(불가|없음)", re.IGNORECASE)
+REMOTE_READS = 3_000  # characters of the description read for remote-work phrases
 _PART_TIME = re.compile(r"part[- ]time|시간제|파트타임|paruh waktu", re.IGNORECASE)
 
 
-def document_of(posting: JobPosting) -> SearchDocument:
-    """The searchable projection of a posting, from its fields and its derived enrichment."""
+def document_of(posting: JobPosting, *, analyse: bool = True) -> SearchDocument:
+    """The searchable projection of a posting, from its fields and its derived enrichment.
+
+    Without `analyse` the token fields stay empty (readers that only match and score, such as the
+    recommender, skip the cost of stemming the text).
+    """
     derived = posting.derived
     occupation = _dict(derived.get("occupation"))
     place = _dict(derived.get("place"))
@@ -43,8 +48,8 @@ def document_of(posting: JobPosting) -> SearchDocument:
         cluster_id=str(cluster.get("cluster_id") or posting.id),
         title=posting.title,
         body=body,
-        title_tokens=analysed(posting.title),
-        body_tokens=analysed(body),
+        title_tokens=analysed(posting.title) if analyse else "",
+        body_tokens=analysed(body) if analyse else "",
         language=posting.language,
         source=posting.source,
         employer=employer.normalised_name if employer else "",
@@ -71,18 +76,27 @@ def document_of(posting: JobPosting) -> SearchDocument:
 
 def working_time(posting: JobPosting) -> str:
     """`part_time` or `full_time` from the employment types, else from the stated hours; '' when unknown."""
-    if EmploymentType.PART_TIME in posting.employment_types:
+    return working_time_of(tuple(t.value for t in posting.employment_types), posting.working_hours)
+
+
+def working_time_of(employment_types: tuple[str, ...], working_hours: str) -> str:
+    """`working_time` from the stored values."""
+    if EmploymentType.PART_TIME.value in employment_types:
         return "part_time"
-    if EmploymentType.FULL_TIME in posting.employment_types:
+    if EmploymentType.FULL_TIME.value in employment_types:
         return "full_time"
-    if _PART_TIME.search(posting.working_hours or ""):
+    if _PART_TIME.search(working_hours or ""):
         return "part_time"
-    return "full_time" if posting.working_hours else ""
+    return "full_time" if working_hours else ""
 
 
 def is_remote(posting: JobPosting) -> bool:
     """The ad offers remote or home-based work (title, hours or the first part of the description)."""
-    text = " ".join((posting.title, posting.working_hours, posting.description_text[:3_000]))
+    return is_remote_text(" ".join((posting.title, posting.working_hours, posting.description_text[:REMOTE_READS])))
+
+
+def is_remote_text(text: str) -> bool:
+    """`is_remote` of the ad's title, hours and the first `REMOTE_READS` characters of its description."""
     return bool(_REMOTE.search(text)) and not _NOT_REMOTE.search(text)
 
 

@@ -175,6 +175,7 @@ seeker = sa.Table(
     sa.Column("occupations", sa.JSON, nullable=False),  # taxonomy concept ids the person is looking for
     sa.Column("skills", sa.JSON, nullable=False),
     sa.Column("findable", sa.Boolean, nullable=False),  # consents to be found by employers
+    sa.Column("details", sa.JSON, nullable=True),  # people.profile.ProfileDetails.as_json()
     sa.Column("phone_enc", sa.Text, nullable=True),
     sa.Column("address_enc", sa.Text, nullable=True),
     sa.Column("birth_date_enc", sa.Text, nullable=True),

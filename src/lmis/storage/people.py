@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lmis.people.model import Consent, DataCategory, Grantee
 from lmis.people.ports import ENCRYPTED_FIELDS, StoredSeeker
 from lmis.storage import identity_tables as t
+from lmis.storage import recommend_tables as rt
 from lmis.storage.engine import upsert
 from lmis.storage.time import aware, aware_or_none
 
@@ -32,6 +33,7 @@ class SqlPeopleRepository:
             "occupations": seeker.occupations,
             "skills": seeker.skills,
             "findable": seeker.findable,
+            "details": seeker.details,
             "national_id_index": seeker.national_id_index,
             "created_at": seeker.created_at,
             "updated_at": seeker.updated_at,
@@ -73,6 +75,9 @@ class SqlPeopleRepository:
 
     def delete_seeker(self, seeker_id: str) -> None:
         self._db.execute(t.consent.delete().where(_c.seeker_id == seeker_id))
+        # behaviour goes with the person (the foreign keys cascade too, where the database enforces them)
+        self._db.execute(rt.behaviour_event.delete().where(rt.behaviour_event.c.seeker_id == seeker_id))
+        self._db.execute(rt.recommendation_list.delete().where(rt.recommendation_list.c.seeker_id == seeker_id))
         self._db.execute(t.seeker.delete().where(_s.id == seeker_id))
 
     def consents(self, seeker_id: str) -> list[Consent]:
@@ -96,6 +101,20 @@ class SqlPeopleRepository:
             t.consent.update().where(_c.id == consent_id, _c.withdrawn_at.is_(None)).values(withdrawn_at=now)
         )
 
+    def behaviour_records(self, seeker_id: str) -> list[dict[str, Any]]:
+        e, lists = rt.behaviour_event.c, rt.recommendation_list.c
+        events = self._db.execute(sa.select(rt.behaviour_event).where(e.seeker_id == seeker_id).order_by(e.at, e.id))
+        shown = self._db.execute(
+            sa.select(rt.recommendation_list).where(lists.seeker_id == seeker_id).order_by(lists.at, lists.id)
+        )
+        return [
+            *(
+                {"event": row.kind, **{k: v for k, v in row._mapping.items() if k not in ("seeker_id", "kind")}}
+                for row in events
+            ),
+            *({"list_shown": row.id, **{k: v for k, v in row._mapping.items() if k != "id"}} for row in shown),
+        ]
+
     def tally_erasure(self, month: str, region: str | None, role: str) -> None:
         e = t.erasure_tally.c
         insert = upsert(self._db, t.erasure_tally).values(month=month, region=region or "", role=role, erased=1)
@@ -117,6 +136,7 @@ def _seeker(row: Any) -> StoredSeeker:
         updated_at=aware(row.updated_at),
         encrypted={name: getattr(row, f"{name}_enc") for name in ENCRYPTED_FIELDS},
         national_id_index=row.national_id_index,
+        details=dict(row.details or {}),
     )
 
 

@@ -11,7 +11,9 @@ from lmis.storage.identity import SqlIdentityRepository
 from lmis.storage.ingest import SqlIngestRepository
 from lmis.storage.jobs import SqlJobRepository
 from lmis.storage.people import SqlPeopleRepository
+from lmis.storage.recommend import SqlBehaviourRepository
 from lmis.storage.taxonomy import SqlTaxonomyRepository
+from lmis.storage.training import SqlTrainingRepository
 
 
 class SqlUnitOfWork:
@@ -23,6 +25,8 @@ class SqlUnitOfWork:
     enrichment: SqlEnrichmentRepository
     identity: SqlIdentityRepository
     people: SqlPeopleRepository
+    training: SqlTrainingRepository
+    behaviour: SqlBehaviourRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -40,6 +44,8 @@ class SqlUnitOfWork:
         self.enrichment = SqlEnrichmentRepository(self._connection)
         self.identity = SqlIdentityRepository(self._connection)
         self.people = SqlPeopleRepository(self._connection)
+        self.training = SqlTrainingRepository(self._connection)
+        self.behaviour = SqlBehaviourRepository(self._connection)
         return self
 
     def __exit__(

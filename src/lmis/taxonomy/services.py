@@ -294,6 +294,14 @@ def get_occupation(concept_id: str, *, uow: TaxonomyUnitOfWork, crosswalk_to: Co
         )
 
 
+def concept_labels(*, uow: TaxonomyUnitOfWork, concept_ids: Collection[str]) -> dict[str, str]:
+    """Concept id -> label of the stored concepts among `concept_ids` (unknown ids are left out)."""
+    if not concept_ids:
+        return {}
+    with uow:
+        return {ref.id: ref.label for ref in uow.taxonomy.refs(list(concept_ids)).values()}
+
+
 def get_skill(concept_id: str, *, uow: TaxonomyUnitOfWork) -> SkillView:
     """The skill `concept_id` with its hierarchy, collections and related skills."""
     with uow:

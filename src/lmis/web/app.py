@@ -15,14 +15,26 @@ from lmis import __version__
 from lmis.bootstrap import Services
 from lmis.web import auth, problems
 from lmis.web import oidc as single_sign_on
-from lmis.web.api import access, accounts, employer_postings, enrichment, postings, search, taxonomy
+from lmis.web.api import (
+    access,
+    accounts,
+    employer_postings,
+    enrichment,
+    postings,
+    recommendations,
+    search,
+    taxonomy,
+    training,
+)
 from lmis.web.csrf import CsrfMiddleware
 from lmis.web.deps import ServicesDep
 from lmis.web.guards import NulGuard, SecurityHeaders
 from lmis.web.portal import accounts as portal_accounts
 from lmis.web.portal import admin as portal_admin
+from lmis.web.portal import careers as portal_careers
 from lmis.web.portal import postings as portal_postings
 from lmis.web.portal import queues as portal_queues
+from lmis.web.portal import recommendations as portal_recommendations
 from lmis.web.portal import search as portal_search
 from lmis.web.portal import views as portal
 
@@ -70,6 +82,8 @@ def create_app(services: Services) -> FastAPI:
     api.include_router(enrichment.router)
     api.include_router(accounts.router)
     api.include_router(access.router)
+    api.include_router(training.router)
+    api.include_router(recommendations.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
@@ -78,6 +92,8 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(portal_queues.router)
     app.include_router(portal_admin.router)
     app.include_router(portal_accounts.router)
+    app.include_router(portal_recommendations.router)
+    app.include_router(portal_careers.router)
     app.include_router(single_sign_on.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from lmis.storage import identity_tables  # noqa: F401 - registers the identity and people tables
+from lmis.storage import (
+    identity_tables,  # noqa: F401 - registers the identity and people tables
+    recommend_tables,  # noqa: F401 - registers the recommend tables
+    training_tables,  # noqa: F401 - registers the course tables
+)
 from lmis.storage.search_pg_sql import metadata as search_metadata
 from lmis.storage.tables import metadata
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from lmis.identity import services as accounts
 from lmis.identity.audit import my_activity
+from lmis.identity.model import Permission
 from lmis.jobs.employers import employer_id_of
 from lmis.people import services as people
 from lmis.shared.errors import Forbidden, NotFound
+from lmis.sources.documents import MAX_BYTES
+from lmis.sources.resume_upload import draft_from_document
 from lmis.web.api.identity_schemas import (
     AccountOut,
     AuditEntryOut,
@@ -29,6 +33,7 @@ from lmis.web.api.identity_schemas import (
     SignUpIn,
     TokenIn,
 )
+from lmis.web.api.profile_schemas import ProfileDraftOut
 from lmis.web.auth import PrincipalDep, SignedInDep, client_ip
 from lmis.web.deps import ServicesDep
 from lmis.web.problems import problem_responses
@@ -185,11 +190,34 @@ def save_profile(body: ProfileIn, services_: ServicesDep, principal: SignedInDep
         skills=tuple(body.skills),
         findable=body.findable,
         personal=body.personal.value(),
+        details=body.details.domain(),
     )
     seeker = people.save_profile(
         uow=services_.uow(), protection=services_.protection, actor=principal, profile=profile, now=services_.now()
     )
     return SeekerOut.of(seeker)
+
+
+@router.post(
+    "/seekers/me/cv",
+    response_model=ProfileDraftOut,
+    summary="Read a CV into a profile draft (nothing is saved)",
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def draft_from_cv(
+    file: Annotated[UploadFile, File(description="A CV: PDF, DOCX or plain text, at most 5 MB.")],
+    services_: ServicesDep,
+    principal: SignedInDep,
+) -> ProfileDraftOut:
+    """Occupations, skills, work history, education, languages and certificates read from the CV with the
+    enrichment models; the person corrects the draft and saves it with PUT /seekers/me. `notes` say what
+    could not be read."""
+    principal.require(Permission.MANAGE_OWN_PROFILE)
+    data = await file.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse it (422, field "file")
+    draft = await run_in_threadpool(
+        draft_from_document, data, file.filename or "", file.content_type, enricher=services_.enricher
+    )
+    return ProfileDraftOut.of(draft)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lmis.identity.model import Account, AccountStatus, ApiClient, AuditEntry, Role, Scope
 from lmis.identity.ports import StoredKey, UsageDay
 from lmis.people.model import Consent, DataCategory, Grantee, PersonalData, Seeker, TargetGroup
+from lmis.web.api.profile_schemas import DetailsIO
 
 
 class _In(BaseModel):
@@ -121,6 +122,9 @@ class ProfileIn(_In):
     skills: list[str] = Field(default_factory=list, max_length=100)
     findable: bool = Field(False, description="Consent to be found by employers (profile only).")
     personal: PersonalDataIO = Field(default_factory=PersonalDataIO)
+    details: DetailsIO = Field(
+        default_factory=DetailsIO, description="Skills with level, work history, education, wishes and steering."
+    )
 
 
 class SeekerOut(BaseModel):
@@ -132,6 +136,7 @@ class SeekerOut(BaseModel):
     findable: bool
     updated_at: datetime
     personal: PersonalDataIO | None = Field(None, description="Only the fields the caller may read.")
+    details: DetailsIO
 
     @classmethod
     def of(cls, seeker: Seeker, *, personal: bool = True) -> SeekerOut:
@@ -144,6 +149,7 @@ class SeekerOut(BaseModel):
             findable=seeker.findable,
             updated_at=seeker.updated_at,
             personal=PersonalDataIO.of(seeker.personal) if personal else None,
+            details=DetailsIO.of(seeker.details),
         )
 
 
