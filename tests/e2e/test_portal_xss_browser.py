@@ -38,7 +38,7 @@ from lmis.sources.ndjson import NdjsonFormat
 from lmis.web.csrf import SESSION_COOKIE
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
+    from playwright.sync_api import Browser, BrowserContext, Dialog, FilePayload, Page
 
 pytestmark = pytest.mark.browser
 
@@ -633,3 +633,69 @@ def test_next_addresses_and_flash_parameters_from_the_query_stay_text_and_never_
     assert seeker.value("main input[name=next]") == "/account"
     seeker.visit(f"/account/security/setup?{urlencode({'next': here})}")
     assert seeker.value("main input[name=next]") == here
+
+
+def test_the_work_pages_show_payloads_of_profiles_adverts_cvs_and_hidden_employers_as_text(
+    site: Site, tabs: Opener
+) -> None:
+    with site.services.uow() as uow:
+        advert = uow.jobs.get(posting_id("board-a", "X-1"))
+        assert advert is not None
+        coded = advert.derived["occupation"]
+        assert isinstance(coded, dict)
+        occupation = uow.taxonomy.refs([str(coded["concept_id"])])[str(coded["concept_id"])]
+    person = make_account(site.services, Role.JOBSEEKER, "Work Reader")
+    seeker = tabs(person)
+    seeker.visit("/account/profile")
+    fields = {
+        "#headline": typed("Work headline", SHORT),
+        "#region": "KR-11",
+        "#occupation-0": occupation.label,
+        "#skill-0": SHORT,
+        "#job_title-0": typed("Job", SHORT),
+        "#job_employer-0": typed("Employer", SHORT),
+        "#job_description-0": f"{TEXTAREA}\n{EVERY}",
+        "#edu_field-0": typed("Field", SHORT),
+        "#edu_institution-0": typed("School", SHORT),
+        "#cert_name-0": typed("Certificate", SHORT),
+        "#cert_issuer-0": typed("Issuer", SHORT),
+    }
+    for selector, value in fields.items():
+        seeker.page.fill(selector, value)
+    seeker.page.select_option("#edu_level-0", "6")
+    seeker.page.check("#findable")
+    seeker.submit("Save the profile", 422)  # no skill has that name: everything comes back as typed
+    seeker.check("No skill has exactly this name.")
+    assert {selector: seeker.value(selector) for selector in fields} == fields
+    seeker.page.fill("#skill-0", "")
+    seeker.submit("Save the profile", 200)
+    seeker.check("Your profile is saved.")
+    assert {selector: seeker.value(selector) for selector in fields} == {**fields, "#skill-0": ""}
+
+    seeker.visit("/me/recommendations", TITLE, EMPLOYER)
+    with seeker.page.expect_navigation():
+        seeker.page.get_by_role("link", name=f"Why this job: {TITLE}", exact=True).first.click()
+    seeker.check(TITLE, EMPLOYER)
+    seeker.visit("/me/recommendations")
+    seeker.page.get_by_label(f"Reason to dismiss: {TITLE}").select_option("employer")
+    seeker.page.get_by_role("button", name=f"Dismiss: {TITLE}").click()
+    seeker.page.wait_for_url("**/me/recommendations?done=dismiss")
+    seeker.check("The job is dismissed")
+    assert seeker.page.get_by_role("button", name="Show again:").count() == 1  # the hidden employer, named as text
+    seeker.visit("/me/training")
+    seeker.visit("/me/careers")
+
+    cv = f"{typed('Name', SHORT)}\n\nExperience\n{typed('Nurse', SHORT)}, {SVG}, 2019 - 2024\n{EVERY}\n"
+    seeker.visit("/account/profile")
+    upload: FilePayload = {"name": "cv.txt", "mimeType": "text/plain", "buffer": cv.encode()}
+    seeker.page.set_input_files("#file", files=[upload])
+    seeker.submit("Read my CV", 200)
+    seeker.check("We read your CV cv.txt into the form below.")
+    assert SVG in seeker.value("#job_title-0") + seeker.value("#job_employer-0")
+
+    counsellor = tabs(make_account(site.services, Role.COUNSELLOR, "Work Counsellor"))
+    counsellor.visit("/seekers", fields["#headline"])
+    with counsellor.page.expect_navigation():
+        counsellor.page.get_by_role("link", name=f"Jobs for them: {fields['#headline']}", exact=True).click()
+    counsellor.check("You see the jobs recommended to this person.")  # the advert was dismissed, its employer hidden
+    counsellor.visit(f"/employers/postings/{posting_id('board-a', 'X-1')}/candidates", fields["#headline"])

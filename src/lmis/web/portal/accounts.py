@@ -20,15 +20,19 @@ from lmis.identity.audit import my_activity
 from lmis.identity.model import STAFF_ROLES, Permission
 from lmis.people import services as people
 from lmis.people.model import DataCategory, Grantee, PersonalData, TargetGroup
+from lmis.people.profile import ProfileDetails
 from lmis.shared.errors import Conflict, Invalid, LmisError, NotFound
 from lmis.web.auth import IdentityDep
 from lmis.web.deps import ServicesDep
-from lmis.web.portal import signin
+from lmis.web.portal import profile_form, signin
+from lmis.web.portal import profile_page as profile_view
+from lmis.web.portal.profile_form import ProfileForm
 from lmis.web.portal.signin import FormDep, Problem, SignedIn, problems_of, see_other, signed_in, status_of
 from lmis.web.portal.views import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(signin.router)
+router.include_router(profile_view.router)
 CONSENT_DATA = (DataCategory.CONTACT, DataCategory.IDENTITY, DataCategory.TARGET_GROUPS)  # the profile always goes
 
 
@@ -168,49 +172,37 @@ def profile_page(request: Request, services_: ServicesDep, identity: IdentityDep
     if not isinstance(me, SignedIn):
         return me
     seeker = people.my_profile(uow=services_.uow(), protection=services_.protection, actor=me.principal)
-    values: dict[str, str] = {}
+    shown = ProfileForm()
     groups: list[str] = []
     if seeker is not None:
-        personal = seeker.personal
-        birth = personal.birth_date.isoformat() if personal.birth_date else ""
-        values = {
-            "headline": seeker.headline,
-            "region": seeker.region or "",
-            "findable": "1" if seeker.findable else "",
-        }
-        values |= {"phone": personal.phone or "", "address": personal.address or "", "birth_date": birth}
-        values |= {"national_id": personal.national_id or ""}
-        groups = sorted(personal.target_groups)
-    return _profile_form(request, me, values, groups, {}, 200, saved="saved" in request.query_params)
-
-
-def _profile_form(
-    request: Request,
-    me: SignedIn,
-    values: dict[str, str],
-    groups: list[str],
-    errors: dict[str, Problem],
-    status: int,
-    *,
-    saved: bool = False,
-) -> HTMLResponse:
-    seeker = me.principal.can(Permission.MANAGE_OWN_PROFILE)
-    context = {"values": values, "groups": groups, "errors": errors, "saved": saved, "is_seeker": seeker}
-    return render(request, "profile.html", status, target_groups=[g.value for g in TargetGroup], **context)
+        shown = profile_view.stored_form(seeker, services_)
+        groups = sorted(seeker.personal.target_groups)
+    context = {"saved": "saved" in request.query_params}
+    return profile_view.render_form(request, me, shown.with_blank_rows(), groups, {}, 200, **context)
 
 
 @router.post("/account/profile", response_class=HTMLResponse)
 def save_profile(request: Request, services_: ServicesDep, identity: IdentityDep, form: FormDep) -> Response:
-    """Save the profile and personal data; problems come back next to their fields."""
+    """Save the profile, its details and personal data; problems come back next to their fields.
+
+    An "add another" button (`add`) sends the form back with one more blank row in that list, unsaved.
+    """
     me = signed_in(request, identity)
     if not isinstance(me, SignedIn):
         return me
+    shown = profile_form.submitted(form)
     names = ("headline", "region", "findable", "phone", "address", "birth_date", "national_id")
     values = {name: form.get(name) for name in names}
+    shown.values |= values
     groups = [g for g in form.all("target_groups") if g in TargetGroup.__members__.values()]
+    if form.get("add"):
+        return profile_view.render_form(request, me, shown.with_blank_rows(form.get("add")), groups, {}, 200)
     try:
         birth = _date(values["birth_date"])
         current = people.my_profile(uow=services_.uow(), protection=services_.protection, actor=me.principal)
+        reading = profile_form.read_details(shown, current.details if current else ProfileDetails(), services_)
+        if reading.errors:
+            return profile_view.render_form(request, me, shown.with_blank_rows(), groups, reading.errors, 422)
         personal = PersonalData(
             phone=values["phone"] or None,
             address=values["address"] or None,
@@ -221,10 +213,11 @@ def save_profile(request: Request, services_: ServicesDep, identity: IdentityDep
         profile = people.ProfileInput(
             headline=values["headline"],
             region=values["region"] or None,
-            occupations=current.occupations if current else (),
-            skills=current.skills if current else (),
+            occupations=tuple(reading.occupations),
+            skills=(),
             findable=values["findable"] == "1",
             personal=personal,
+            details=reading.details,
         )
         people.save_profile(
             uow=services_.uow(),
@@ -236,7 +229,7 @@ def save_profile(request: Request, services_: ServicesDep, identity: IdentityDep
     except LmisError as error:
         errors = problems_of(error)
         errors = {"national_id": Problem("national_id_taken")} if isinstance(error, Conflict) else errors
-        return _profile_form(request, me, values, groups, errors, status_of(error))
+        return profile_view.render_form(request, me, shown.with_blank_rows(), groups, errors, status_of(error))
     return see_other("/account/profile?saved=1")
 
 

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lmis.bootstrap import Services
@@ -28,6 +28,7 @@ from lmis.shared.progress import SilentProgress
 from lmis.web.auth import PrincipalDep
 from lmis.web.deps import ServicesDep
 from lmis.web.portal.derived import insights
+from lmis.web.portal.recommendations import note_opened
 from lmis.web.portal.views import error_page, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,12 +52,23 @@ def list_postings(request: Request, services_: ServicesDep, cursor: str | None =
 
 
 @router.get("/postings/{posting_id}", response_class=HTMLResponse)
-def show_posting(request: Request, posting_id: str, services_: ServicesDep, key: str | None = None) -> HTMLResponse:
-    """One posting; right after it was posted, the page shows its manage link once."""
+def show_posting(
+    request: Request,
+    posting_id: str,
+    services_: ServicesDep,
+    principal: PrincipalDep,
+    key: str | None = None,
+    list_id: Annotated[str | None, Query(alias="list")] = None,
+) -> HTMLResponse:
+    """One posting; right after it was posted, the page shows its manage link once.
+
+    A signed-in jobseeker's opening is recorded: a click when it came from a recommendation list, a view otherwise.
+    """
     try:
         posting = services.get_posting(posting_id, uow=services_.uow())
     except LmisError as error:
         return error_page(request, error)
+    note_opened(services_, principal, posting.id, list_id)
     status = effective_status(posting.status, posting.valid_through, services_.now())
     manage = f"/employers/postings/{posting.id}/edit?key={key}" if key else None
     shown = insights(posting, services_)
