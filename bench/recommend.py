@@ -6,8 +6,9 @@ Builds (once, kept in DIR) an embedded install: the shipped taxonomy, N postings
 search corpus (`bench.search_corpus`: Zipf titles over ESCO occupations, skills, 20 regions) stored
 in SQLite with their enrichment and indexed in tantivy, jobseekers with profiles drawn from the
 same occupations, skills and regions, and behaviour (saves and applications) for the
-collaborative retriever. Then times, per seeker, the whole service call the API makes
-(`recommend.services.recommend_jobs`: retrievers, postings read from the database, scoring,
+collaborative retriever, and the E5 vectors of the corpus's distinct titles. Then times, per
+seeker, the whole service call the API makes (`recommend.services.recommend_jobs`: retrievers,
+the profile text embedded for the title retriever, postings read from the database, scoring,
 rules, the list and its impressions written) against a baseline in the same run: one search
 for the seeker's occupation (what a jobseeker would do without recommendations). Reports median
 and p95, the ratio, the candidates per request, and the nightly batch rate (seekers a second on
@@ -55,7 +56,7 @@ SEEKERS, EVENTS = 20_000, 100_000
 
 
 def _services(folder: Path) -> Services:
-    settings = Settings(env="test", data_dir=folder / "data", taxonomy_dir=SHIPPED, search_semantic=False)
+    settings = Settings(env="test", data_dir=folder / "data", taxonomy_dir=SHIPPED)
     built = build(settings)
     built.upgrade_database()
     return built
@@ -103,6 +104,14 @@ def build_install(folder: Path, corpus: Corpus) -> Services:
     return built
 
 
+def ensure_title_vectors(built: Services, corpus: Corpus) -> None:
+    """The title vectors of the corpus (the embedding retriever's): embedded once, kept in the search folder."""
+    titles = built.search.titles
+    if titles is not None:
+        titles.add({doc.title for doc in corpus.documents})
+        titles.save()
+
+
 def _people(built: Services, corpus: Corpus) -> None:
     rng = random.Random(11)
     docs = corpus.documents
@@ -144,14 +153,16 @@ def time_requests(built: Services, count: int) -> dict[str, Any]:
         occupations = {s.id: s.occupations[0] for s in uow.people.every_seeker() if s.id in set(ids)}
     actor, now = operator("bench"), NOW + timedelta(days=1)
     recommender = built.recommender
-    served, baseline, sizes = [], [], []
+    served, warm, baseline, sizes = [], [], [], []
+    for timings in (served, warm):  # first request of each seeker, then again (their profile text's titles known)
+        for seeker_id in ids:
+            started = time.perf_counter()
+            answer = recommend_jobs(
+                uow=built.uow(), recommender=recommender, locate=built.locate, actor=actor, seeker_id=seeker_id, now=now
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+            sizes.append(len(answer.items))
     for seeker_id in ids:
-        started = time.perf_counter()
-        answer = recommend_jobs(
-            uow=built.uow(), recommender=recommender, locate=built.locate, actor=actor, seeker_id=seeker_id, now=now
-        )
-        served.append((time.perf_counter() - started) * 1000)
-        sizes.append(len(answer.items))
         started = time.perf_counter()
         query = EngineQuery(
             now=now, filters=Filters(terms={"occupation": (occupations[seeker_id],)}), sort=SortOrder.DATE
@@ -163,6 +174,8 @@ def time_requests(built: Services, count: int) -> dict[str, Any]:
         "requests": len(ids),
         "recommend_median_ms": round(statistics.median(served), 1),
         "recommend_p95_ms": round(p95(served), 1),
+        "again_median_ms": round(statistics.median(warm), 1),
+        "again_p95_ms": round(p95(warm), 1),
         "search_median_ms": round(statistics.median(baseline), 1),
         "search_p95_ms": round(p95(baseline), 1),
         "p95_ratio_to_search": round(p95(served) / p95(baseline), 2),
@@ -197,6 +210,7 @@ def main() -> None:
     folder = args.dir / str(args.postings)
     corpus = load_corpus(args.postings, 7, args.dir)
     built = build_install(folder, corpus)
+    ensure_title_vectors(built, corpus)
     report = {"postings": args.postings, **time_requests(built, args.seekers), "batch": time_batch(built, args.batch)}
     print(json.dumps(report, indent=2))
     if args.json:

@@ -27,7 +27,7 @@ from lmis.identity.ratelimit import SlidingWindowLimiter
 from lmis.ingest.ports import IngestUnitOfWork
 from lmis.jobs.model import JobPosting
 from lmis.people.protection import Protection
-from lmis.recommend.jobs import JobRecommender
+from lmis.recommend.jobs import JobRecommender, RememberedTitles
 from lmis.recommend.pathways import OccupationSpace, Transitions
 from lmis.recommend.ranking import LearnedRanker
 from lmis.recommend.transitions import TransitionCounts
@@ -233,12 +233,11 @@ class Services:
     def recommender(self) -> JobRecommender:
         """The job recommender (learned ranker when `lmis recommend train` wrote a model, transparent otherwise)."""
         model = self.settings.data_dir / "recommend" / "ranker.txt"
+        titles = RememberedTitles(self.search.titles, time.monotonic) if self.search.titles else None
         if not model.exists():
-            return JobRecommender(self.search.index, self.search.titles, self.live_documents)
+            return JobRecommender(self.search.index, titles, self.live_documents)
         version = f"lightgbm-{int(model.stat().st_mtime)}"
-        return JobRecommender(
-            self.search.index, self.search.titles, self.live_documents, LearnedRanker.load(model), version
-        )
+        return JobRecommender(self.search.index, titles, self.live_documents, LearnedRanker.load(model), version)
 
     def live_documents(self, posting_ids: Sequence[str], now: datetime) -> dict[str, SearchDocument]:
         """The recommender's view of the postings live at `now`, by id."""

@@ -21,6 +21,7 @@ from lmis.people.profile import (
     check_details,
 )
 from lmis.recommend.attribution import attribute
+from lmis.recommend.jobs import RememberedTitles
 from lmis.recommend.ports import ApplicationTally
 from lmis.recommend.scoring import (
     SeekerContext,
@@ -164,3 +165,39 @@ def test_the_profile_document_round_trips_and_bad_entries_are_refused_with_the_f
     assert (weight.value.field, weight.value.suggestions[:1]) == ("weights", ["skills"])
     with pytest.raises(Invalid):
         check_details(replace(details, languages=(Language("Korean"),)))
+
+
+class CountingTitles:
+    """A title space that counts how often it embeds."""
+
+    def __init__(self) -> None:
+        self.embedded = 0
+
+    def add(self, titles: object) -> None: ...
+
+    def save(self) -> None: ...
+
+    def nearest(self, text: str, k: int) -> list[tuple[str, float]]:
+        self.embedded += 1
+        return [(f"{text} title", 0.9)][:k]
+
+    def nearest_many(self, texts: list[str], k: int) -> list[list[tuple[str, float]]]:
+        self.embedded += 1
+        return [[(f"{text} title", 0.9)][:k] for text in texts]
+
+
+def test_profile_texts_are_embedded_once_an_hour_and_many_at_once_for_the_nightly_batch() -> None:
+    now = [0.0]
+    titles = CountingTitles()
+    remembered = RememberedTitles(titles, lambda: now[0], seconds=3600, size=2)
+    assert remembered.nearest("nurse", 30) == remembered.nearest("nurse", 30) == [("nurse title", 0.9)]
+    assert titles.embedded == 1
+    now[0] = 3601.0
+    remembered.nearest("nurse", 30)
+    assert titles.embedded == 2  # an hour later it is looked up again
+    remembered.remember(["cook", "welder", "cook"], 30)
+    assert titles.embedded == 3  # one batch for both
+    remembered.nearest("welder", 30)
+    assert titles.embedded == 3
+    remembered.nearest("nurse", 30)
+    assert titles.embedded == 4  # only two texts are kept: the oldest went

@@ -16,11 +16,12 @@ from lmis.people.profile import ProfileDetails
 from lmis.recommend.jobs import JobRecommender
 from lmis.recommend.model import BehaviourEvent, EventKind, RecommendationList
 from lmis.recommend.ports import RecommendUnitOfWork
-from lmis.recommend.services import Locate, recommend_jobs
+from lmis.recommend.services import Locate, profile_text, recommend_jobs
 from lmis.shared.progress import Progress
 
 MAIL_ITEMS = 5
 REMEMBER_DAYS = 7  # a job mailed once is not mailed again within this many days
+CHUNK = 128  # seekers whose profile texts are embedded together
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +57,27 @@ def nightly(
 ) -> BatchReport:
     """A list for each seeker; with `mail`, the new top jobs to those who chose the daily e-mail."""
     started, seekers, lists, mailed = clock(), 0, 0, 0
-    for seeker_id in seeker_ids:
-        seekers += 1
-        mailed_before = _recently_mailed(uow(), seeker_id, now)
-        served = recommend_jobs(
-            uow=uow(), recommender=recommender, locate=locate, actor=actor, seeker_id=seeker_id, now=now, k=k
-        )
-        lists += 1
-        if mail and _mail(uow(), served, mailed_before, now, base_url):
-            mailed += 1
-        progress.advance()
+    ids = list(seeker_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        recommender.remember_profiles(_profile_texts(uow(), chunk))
+        for seeker_id in chunk:
+            seekers += 1
+            mailed_before = _recently_mailed(uow(), seeker_id, now)
+            served = recommend_jobs(
+                uow=uow(), recommender=recommender, locate=locate, actor=actor, seeker_id=seeker_id, now=now, k=k
+            )
+            lists += 1
+            if mail and _mail(uow(), served, mailed_before, now, base_url):
+                mailed += 1
+            progress.advance()
     return BatchReport(seekers, lists, mailed, clock() - started)
+
+
+def _profile_texts(uow: RecommendUnitOfWork, seeker_ids: list[str]) -> list[str]:
+    with uow:
+        stored = [s for s in (uow.people.seeker(i) for i in seeker_ids) if s is not None]
+        return [profile_text(uow, s) for s in stored]
 
 
 def _recently_mailed(uow: RecommendUnitOfWork, seeker_id: str, now: datetime) -> set[str]:

@@ -112,6 +112,9 @@ class TitleSpace(Protocol):
     def nearest(self, text: str, k: int) -> list[tuple[str, float]]:
         """Up to `k` (title, cosine) nearest to the query `text`, best first."""
 
+    def nearest_many(self, texts: Sequence[str], k: int) -> list[list[tuple[str, float]]]:
+        """`nearest` of each text, the texts embedded together (a batch costs far less than one at a time)."""
+
     def save(self) -> None:
         """Keep the vectors for the next start."""
 

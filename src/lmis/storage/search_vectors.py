@@ -150,6 +150,13 @@ class TitleVectors:
             return []
         return matrix.nearest(self._embedder.queries([text])[0], k)
 
+    def nearest_many(self, texts: Sequence[str], k: int) -> list[list[tuple[str, float]]]:
+        """Titles nearest to each text, the texts embedded as one batch."""
+        matrix = self._vectors()
+        if not len(matrix) or not texts:
+            return [[] for _ in texts]
+        return [matrix.nearest(vector, k) for vector in self._embedder.queries(list(texts))]
+
     def save(self) -> None:
         """Write the vectors when titles were added since the last save."""
         if self._matrix is None or not self._dirty:
