@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         ge=30,
         description="How long `lmis recommend purge` keeps behaviour events and served recommendation lists.",
     )
+    analytics_min_cell: int = Field(
+        10,
+        ge=1,
+        description="Disclosure control: the fewest people a published cell built from personal records may count; "
+        "smaller cells, and the cells that would let them be recovered from totals, are suppressed.",
+    )
     attempt_retention_days: int = Field(
         90, ge=1, description="How long sign-in attempts, expired sessions and used tokens are kept."
     )
@@ -138,6 +144,10 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         """The embedding cache in force: the configured folder or DATA_DIR/cache."""
         return self.cache_dir or self.data_dir / "cache"
+
+    def analytics_dir(self) -> Path:
+        """The folder of the analytics snapshots (Parquet) that indicators are computed from."""
+        return self.data_dir / "analytics"
 
     def search_dir(self) -> Path:
         """The folder of the embedded search index and the title vectors."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from lmis.storage import (
+    analytics_tables,  # noqa: F401 - registers the external series and programme tables
     identity_tables,  # noqa: F401 - registers the identity and people tables
     recommend_tables,  # noqa: F401 - registers the recommend tables
     training_tables,  # noqa: F401 - registers the course tables
