@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export LMIS_DATA_DIR ?= $(CURDIR)/var
 
 .DEFAULT_GOAL := help
-.PHONY: help run init serve test check lint format typecheck imports bench bench-search bench-recommend i18n-extract i18n-update clean
+.PHONY: help run init serve test check lint format typecheck imports bench bench-search bench-recommend bench-forecast bench-analytics i18n-extract i18n-update clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -65,6 +65,14 @@ bench-search: $(VENV)/.installed-test ## Search at 1M postings: tantivy vs Postg
 bench-recommend: $(VENV)/.installed-test ## The Work at 1M postings: jobs for one jobseeker (median, p95) and the nightly batch
 	@mkdir -p bench/results
 	$(BIN)/python -m bench.recommend --postings 1000000 --json bench/results/recommend-1000000.json
+
+bench-analytics: $(VENV)/.installed-test ## Dashboard queries over 10M postings (median, p95) and the refresh after a day of 50,000
+	@mkdir -p bench/results
+	$(BIN)/python -m bench.analytics --postings 10000000 --json bench/results/analytics-10000000.json
+
+bench-forecast: $(VENV)/.installed-test ## Forecast 10,000 monthly series 12 months ahead on 2 processes, beside seasonal naive
+	@mkdir -p bench/results
+	$(BIN)/python -m bench.forecast --series 10000 --horizon 12 --jobs 2 --json bench/results/forecast-10000.json
 
 i18n-extract: $(VENV)/.installed-test ## Extract portal strings into messages.pot
 	$(BIN)/pybabel extract -F babel.cfg --project=LMIS --version=0.1.0 --copyright-holder="LMIS contributors" \

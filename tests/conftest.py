@@ -32,17 +32,23 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL to an empty database: a SQLite file, and PostgreSQL when LMIS_TEST_DATABASE_URL is set."""
+def database_for(request: pytest.FixtureRequest, folder: Path) -> str:
+    """A URL to an empty database of the fixture's param: a SQLite file in `folder`, or PostgreSQL when
+    LMIS_TEST_DATABASE_URL is set (skipped, or failed under LMIS_REQUIRE_POSTGRES, when it is not)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'lmis.db'}"
+        return f"sqlite:///{folder / 'lmis.db'}"
     if not PG_URL:
         if os.environ.get("LMIS_REQUIRE_POSTGRES"):
             pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
         pytest.skip("LMIS_TEST_DATABASE_URL is not set")
     _reset_postgres(PG_URL)
     return PG_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to an empty database: a SQLite file, and PostgreSQL when LMIS_TEST_DATABASE_URL is set."""
+    return database_for(request, tmp_path)
 
 
 def make_services(

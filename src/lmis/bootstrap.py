@@ -15,6 +15,8 @@ from typing import cast
 
 import sqlalchemy as sa
 
+from lmis.analytics.indicators import IndicatorService
+from lmis.analytics.model import Operations
 from lmis.config import Settings
 from lmis.enrich.building import load_models
 from lmis.enrich.e5 import E5Embedder
@@ -41,6 +43,9 @@ from lmis.shared.errors import LmisError
 from lmis.shared.progress import Progress
 from lmis.sources.oidc_provider import ExternalProvider
 from lmis.storage import migrate
+from lmis.storage.analytics_duckdb import DuckIndicatorStore
+from lmis.storage.analytics_live import SqlOperationsReader
+from lmis.storage.analytics_snapshot import RefreshReport, refresh_snapshot
 from lmis.storage.engine import make_engine
 from lmis.storage.mailers import ConsoleMailer, FileMailer, SmtpMailer
 from lmis.storage.occupation_space import load_occupation_space
@@ -293,6 +298,22 @@ class Services:
         if not issuer or not client_id:
             return None
         return ExternalProvider(issuer, client_id, self.settings.external_oidc_client_secret)
+
+    # Labour market intelligence: indicators over the Parquet snapshot, operations read live.
+
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        """Indicators over this install's analytics snapshot (`lmis analytics refresh` writes it)."""
+        store = DuckIndicatorStore(self.settings.analytics_dir())
+        return IndicatorService(store, self.settings.analytics_min_cell, self.now)
+
+    def refresh_analytics(self, progress: Progress, *, full: bool = False) -> RefreshReport:
+        """Bring the analytics snapshot up to date with the database (only what changed, unless `full`)."""
+        return refresh_snapshot(self.engine, self.settings.analytics_dir(), now=self.now, progress=progress, full=full)
+
+    def operations(self) -> Operations:
+        """Today's operations (UTC day), read live from the database."""
+        return SqlOperationsReader(self.engine).operations(self.now().date())
 
 
 def build(settings: Settings, *, embedder: Embedder | None = None) -> Services:

@@ -121,6 +121,12 @@ class Settings(BaseSettings):
         ge=30,
         description="How long `lmis recommend purge` keeps behaviour events and served recommendation lists.",
     )
+    analytics_refresh_seconds: float = Field(
+        900.0,
+        ge=0,
+        description="How often the server refreshes the analytics snapshot from the database (0: never; "
+        "then run `lmis analytics refresh` from a scheduler).",
+    )
     analytics_min_cell: int = Field(
         10,
         ge=1,

@@ -23,8 +23,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from tests.e2e.enrichment_app import NURSE, SCAM, enrichment_services, ingest
 from tests.identities import api_key, bearer, make_account, session_credentials, staff_headers
+from tests.programme_data import import_programme_sample
+from tests.series_data import JOLTS_ID, NURSES_WAGE_ID, import_samples
 from tests.training_data import import_sample
 
+from lmis.analytics.model import Measure
 from lmis.bootstrap import Services
 from lmis.config import EnrichStep
 from lmis.identity.model import Role, Scope
@@ -53,6 +56,7 @@ def credentials(services: Services) -> tuple[dict[str, dict[str, str]], list[tup
         rf"^{API}/(seekers|candidates|clients|admin)": (Role.ADMIN, "Root"),
         rf"^{API}/postings/[^/]+/candidates": (Role.ADMIN, "Root for candidates"),
         rf"^{API}/recommendations/": (Role.ANALYST, "Analyst"),
+        rf"^{API}/indicators/programmes": (Role.ANALYST, "Programme analyst"),
         rf"^{API}/account": (Role.JOBSEEKER, "Leaving"),  # the fuzzer erases it and ends its sessions
         rf"^{API}/employer/": (Role.EMPLOYER, "Hiring"),
     }
@@ -125,7 +129,11 @@ def _known_values(http: TestClient, staff: dict[str, str]) -> dict[str, list[str
         "case_id": [item["id"] for item in cases],
         "source": [PARTNER_SOURCE],
         "course_id": [course_id("kr-hrd", "FP-1"), course_id("kr-hrd", "ER-ONLINE")],
+        "series_id": [JOLTS_ID, NURSES_WAGE_ID],
         "seeker_id": [_a_seeker(http)],
+        "programme_id": ["DEMO-VT", "DEMO-JSA"],
+        "measure": [measure.value for measure in Measure],
+        "name": ["vacancies_by_region1.csv", "skills.parquet"],
     }
     assert all(known.values()), f"the data set lacks some ids: {known}"
     return known
@@ -241,6 +249,8 @@ def api(request: pytest.FixtureRequest, tmp_path: Path, database_url: str) -> It
     ingest(services, "board", ADS)
     ingest(services, "site", ADS[:2])  # the same adverts on a second site: one vacancy each
     import_sample(services)  # courses on the sample taxonomy's skills
+    import_samples(services, indeed=False, lmia=False)  # official series (FRED, OEWS excerpts)
+    import_programme_sample(services, tmp_path / "programmes", count=200)  # three programmes and a pool
     services.search.sync(services.now)
     app = create_app(services)
     headers, sessions = credentials(services)

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.e2e.enrichment_app import RULES_ONLY, SCAM, enrichment_services, ingest
 from tests.identities import Person, api_key, bearer, make_account, session_cookie
+from tests.series_data import JOLTS_ID, import_samples
 from tests.training_data import import_sample
 
 from lmis.bootstrap import Services
@@ -75,6 +76,7 @@ def _build(tmp_path: Path, database_url: str) -> World:
     world = World(services)
     import_sample(services)
     world.ids["course"] = course_id("kr-hrd", "FP-1")
+    import_samples(services, indeed=False, lmia=False)  # official series: open data
     roles = {
         "seeker_a": (Role.JOBSEEKER, {}),
         "seeker_b": (Role.JOBSEEKER, {}),
@@ -288,6 +290,8 @@ def cases() -> list[Case]:
             PUBLIC,
         ),
         Case("GET", "/api/v1/training/courses/{course_id}", _ids("/api/v1/training/courses/{course}"), PUBLIC),
+        Case("GET", "/api/v1/series", fixed("GET", "/api/v1/series", params={"measure": "job_openings"}), PUBLIC),
+        Case("GET", "/api/v1/series/{series_id}", fixed("GET", f"/api/v1/series/{JOLTS_ID}"), PUBLIC),
         Case("POST", "/api/v1/enrich", fixed("POST", "/api/v1/enrich", json={"documents": [_ad("d1")]}), PUBLIC),
         # partner push: a client with postings:push, for its own sources only
         Case(
@@ -547,6 +551,47 @@ def _recommendation_cases() -> list[Case]:
             "GET",
             "/api/v1/recommendations/attribution",
             fixed("GET", "/api/v1/recommendations/attribution"),
+            only(("counsellor_seoul", "counsellor_england", "analyst", "admin"), 200),
+        ),
+        # programme evaluation: aggregates of personal records under disclosure control, like attribution
+        Case(
+            "GET",
+            "/api/v1/indicators/programmes",
+            fixed("GET", "/api/v1/indicators/programmes"),
+            only(("counsellor_seoul", "counsellor_england", "analyst", "admin"), 200),
+        ),
+        Case(
+            "GET",
+            "/api/v1/indicators/programmes/{programme_id}/effects",
+            fixed("GET", "/api/v1/indicators/programmes/none/effects"),
+            only(("counsellor_seoul", "counsellor_england", "analyst", "admin"), 404),
+        ),
+        # indicators: open aggregates with disclosure control; today's operations for staff
+        Case("GET", "/api/v1/indicators", fixed("GET", "/api/v1/indicators"), PUBLIC),
+        Case(
+            "GET",
+            "/api/v1/indicators/{measure}/series",
+            fixed("GET", "/api/v1/indicators/vacancies_open/series"),
+            PUBLIC,
+        ),
+        Case(
+            "GET",
+            "/api/v1/indicators/{measure}/ranking",
+            fixed("GET", "/api/v1/indicators/seekers_active/ranking", params={"by": "region"}),
+            PUBLIC,
+        ),
+        Case("GET", "/api/v1/indicators/pay", fixed("GET", "/api/v1/indicators/pay"), PUBLIC),
+        Case("GET", "/api/v1/indicators/skills", fixed("GET", "/api/v1/indicators/skills"), PUBLIC),
+        Case(
+            "GET",
+            "/api/v1/indicators/bulk/{name}",
+            fixed("GET", "/api/v1/indicators/bulk/vacancies_by_region1.csv"),
+            PUBLIC,
+        ),
+        Case(
+            "GET",
+            "/api/v1/indicators/operations",
+            fixed("GET", "/api/v1/indicators/operations"),
             only(("counsellor_seoul", "counsellor_england", "analyst", "admin"), 200),
         ),
     ]

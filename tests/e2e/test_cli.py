@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,9 @@ def lmis(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[
         **env,
     }
     environment.pop("LMIS_DATABASE_URL", None)
+    # a guard against a hang, not a speed check: `lmis init` loads the whole demo (ads, people, programmes, snapshot)
     return subprocess.run(
-        [sys.executable, "-m", "lmis", *args], capture_output=True, text=True, env=environment, timeout=120, check=False
+        [sys.executable, "-m", "lmis", *args], capture_output=True, text=True, env=environment, timeout=600, check=False
     )
 
 
@@ -41,6 +43,10 @@ def test_init_imports_the_shipped_taxonomy_once_and_is_safe_to_repeat(tmp_path: 
     first = lmis("init", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "esco-1.1.1: imported" in first.stdout
+    assert "demo jobseekers: 200 new, 0 updated, 0 unchanged" in first.stdout  # 2,000 demo ads, a seeker per 10
+    written = re.search(r"demo activity: (\d+) events written, (\d+) lists written", first.stdout)
+    assert written is not None
+    assert int(written[1]) > int(written[2]) > 0
     assert (tmp_path / "lmis.db").is_file()
     again = lmis("init", data_dir=tmp_path)
     assert again.returncode == 0, again.stderr

@@ -6,14 +6,18 @@ import sys
 
 import click
 
+from lmis.cli.analytics import analytics
 from lmis.cli.db import db
 from lmis.cli.demo import demo
 from lmis.cli.enrich import enrich
 from lmis.cli.evaluate import evaluate
+from lmis.cli.forecast import forecast
 from lmis.cli.identity import identity
 from lmis.cli.ingest import ingest
+from lmis.cli.programmes import programmes
 from lmis.cli.recommend import recommend
 from lmis.cli.search import search
+from lmis.cli.series import series
 from lmis.cli.server import init, serve
 from lmis.cli.taxonomy import taxonomy
 from lmis.cli.training import training
@@ -40,7 +44,11 @@ cli.add_command(evaluate)
 cli.add_command(search)
 cli.add_command(identity)
 cli.add_command(training)
+cli.add_command(series)
 cli.add_command(recommend)
+cli.add_command(programmes)
+cli.add_command(analytics)
+cli.add_command(forecast)
 
 
 def main() -> None:

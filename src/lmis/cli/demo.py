@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from lmis.cli.context import RichProgress, refresh_search, services
+from lmis.cli.programmes import load_programmes
 
 if TYPE_CHECKING:
     from lmis.bootstrap import Services
@@ -102,6 +103,7 @@ def load_feeds(built: Services, folder: Path, progress: Progress) -> list[tuple[
     """Run every partner feed listed in `folder/manifest.json` through ingestion; counts per source."""
     import json
 
+    from lmis.cli.demo_people import load_people
     from lmis.ingest.pipeline import RunOptions
     from lmis.ingest.services import ingest_stream
     from lmis.sources.registry import create
@@ -120,6 +122,8 @@ def load_feeds(built: Services, folder: Path, progress: Progress) -> list[tuple[
             run = ingest_stream(data, fmt, options, uow=built.uow(), now=built.now, progress=progress)
         results.append((entry["source"], run.counts.as_dict()))
     results += load_courses(built, folder, manifest, progress)
+    results += load_programmes(built, folder, manifest, progress)
+    results += load_people(built, folder, manifest, progress)  # after the feeds: events name their postings
     refresh_search(built)
     return results
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @click.option("--demo-country", default="kr", show_default=True, type=click.Choice(["kr", "id", "generic"]))
 def init(demo_postings: int, demo_country: str) -> None:
     """Create the data folder and database, migrate it, import the shipped taxonomy, prepare the
-    enrichment models, load a demo and bring the search index up to date.
+    enrichment models, load a demo, and bring the search index and the analytics snapshot up to date.
 
     Safe to run again: releases already imported from the same files are skipped, and the demo
     (synthetic partner feeds, through the real ingestion pipeline) is loaded only into a
@@ -39,6 +39,9 @@ def init(demo_postings: int, demo_country: str) -> None:
     if demo_postings and not _has_postings(built):
         _load_demo(built, demo_postings, demo_country)
     refresh_search(built)
+    with RichProgress() as progress:
+        snapshot = built.refresh_analytics(progress)
+    click.echo(f"analytics: {snapshot.postings} postings and {snapshot.seekers} jobseekers in the snapshot")
     click.echo(f"Ready: {built.settings.resolved_database_url()}")
 
 
@@ -59,7 +62,8 @@ def _load_demo(built: Services, postings: int, country: str) -> None:
     with RichProgress() as progress:
         generate_demo(request, uow=built.uow(), data_dir=shipped_data_dir(), out_dir=folder, progress=progress)
         for source, counts in load_feeds(built, folder, progress):
-            click.echo(f"demo {source}: {counts['new']} new, {counts['quarantined']} quarantined")
+            shown = ("new", "quarantined") if "quarantined" in counts else tuple(counts)  # seekers: their own counts
+            click.echo(f"demo {source}: " + ", ".join(f"{counts[name]} {name}" for name in shown))
 
 
 @click.command()

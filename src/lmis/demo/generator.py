@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
+from lmis.demo.activity import PostedAds, write_people
 from lmis.demo.adverts import AdSettings, make_vacancy, repost
 from lmis.demo.courses import SOURCE as COURSE_SOURCE
 from lmis.demo.courses import course_count, make_courses
@@ -18,7 +19,8 @@ from lmis.demo.employers import make_pool, pool_size
 from lmis.demo.feeds import PARTNERS, Feed, json_line, open_feed
 from lmis.demo.model import DemoRequest, Occupation, OccupationDetails, Seeker, Vacancy, WeightedOccupation
 from lmis.demo.profiles import CountryProfile
-from lmis.demo.seekers import make_seeker, seeker_record
+from lmis.demo.programmes import add_programmes
+from lmis.demo.seekers import make_seeker
 from lmis.shared.progress import Progress
 
 REPOST_SHARE = 0.12  # share of vacancies that a second partner carries too (the dedup ground truth)
@@ -110,27 +112,41 @@ def write_demo(request: DemoRequest, *, market: Market, out_dir: Path, progress:
     """Write the feeds, ground truth, seekers and `manifest.json` into `out_dir`; returns the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
     feeds = [open_feed(p, out_dir, country=market.profile.country, as_of=request.as_of) for p in PARTNERS]
+    ads = PostedAds(market.occupations, market.profile.regions, as_of=request.as_of, days=request.days)
     try:
-        reposts = _write_postings(request, market, feeds, out_dir, progress)
+        reposts = _write_postings(request, market, feeds, out_dir, progress, ads)
     finally:
         for feed in feeds:
             feed.close()
-    progress.begin("Writing jobseekers", request.seekers)
-    with (out_dir / "seekers.ndjson").open("w", encoding="utf-8", newline="") as out:
-        for count, seeker in enumerate(seekers(request, market=market), start=1):
-            out.write(json_line(seeker_record(seeker)))
-            if count % _PROGRESS_STEP == 0:
-                progress.advance(_PROGRESS_STEP)
-        progress.advance(request.seekers % _PROGRESS_STEP)
+    activity = write_people(
+        request,
+        seekers(request, market=market),
+        ads=ads,
+        registrations=stream(request.seed, "registrations"),
+        activity=stream(request.seed, "activity"),
+        out_dir=out_dir,
+        progress=progress,
+    )
     courses = _write_courses(request, market, out_dir, progress)
-    manifest = _manifest(request, market, feeds, reposts, courses)
+    manifest = _manifest(request, market, feeds, reposts, courses, activity)
+    add_programmes(
+        manifest,
+        request,
+        profile=market.profile,
+        rng=stream(request.seed, "programmes"),
+        out_dir=out_dir,
+        progress=progress,
+    )
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (out_dir / "manifest.json").write_text(text, encoding="utf-8")
     return manifest
 
 
-def _write_postings(request: DemoRequest, market: Market, feeds: list[Feed], out_dir: Path, progress: Progress) -> int:
-    """Stream every placement to its feed, with the truth and duplicate files; returns the repost count."""
+def _write_postings(
+    request: DemoRequest, market: Market, feeds: list[Feed], out_dir: Path, progress: Progress, ads: PostedAds
+) -> int:
+    """Stream every placement to its feed, with the truth and duplicate files (remembering each ad in `ads`
+    for the seekers' activity); returns the repost count."""
     progress.begin("Writing job ads", request.postings)
     reposts = 0
     last = ("", "")
@@ -144,6 +160,7 @@ def _write_postings(request: DemoRequest, market: Market, feeds: list[Feed], out
         for count, placed in enumerate(placements(request, market=market), start=1):
             feed = feeds[placed.partner]
             external_id = feed.write(placed.vacancy)
+            ads.add(placed.partner, feed.records, placed.vacancy)
             source = feed.partner.source
             vacancy = placed.vacancy
             truth.writerow([source, external_id, vacancy.occupation_uri, " ".join(vacancy.skill_uris)])
@@ -181,11 +198,12 @@ def _write_courses(request: DemoRequest, market: Market, out_dir: Path, progress
 
 
 def _manifest(
-    request: DemoRequest, market: Market, feeds: Sequence[Feed], reposts: int, courses: int
+    request: DemoRequest, market: Market, feeds: Sequence[Feed], reposts: int, courses: int, activity: dict[str, object]
 ) -> dict[str, object]:
     files: list[dict[str, object]] = [{**f.manifest_entry(), "records": f.records} for f in feeds]
     files += [
         {"path": "seekers.ndjson", "format": "ndjson", "kind": "jobseekers", "records": request.seekers},
+        activity,
         {
             "path": COURSES_FILE,
             "format": "ndjson",

@@ -1,9 +1,12 @@
-"""Synthetic jobseekers: region, desired ESCO occupation, ESCO skills, experience, education, flags (pure)."""
+"""Synthetic jobseekers: region, desired ESCO occupation, ESCO skills, experience, education, flags,
+and the dates they joined, were last active on and left the register (pure)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from itertools import accumulate
 
 from lmis.demo.adverts import skill_level
@@ -26,6 +29,34 @@ _ISCED = {
     1: ((2, 50.0), (1, 30.0), (3, 20.0)),
 }
 _SECOND_LANGUAGE = 0.4
+# Registrations grow through the window: the last day is `1 + REGISTRATION_RAMP` times as likely as the first
+# (inflows to a register rise when hiring slows; synthetic, so a plain linear ramp).
+REGISTRATION_RAMP = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class SeekerDates:
+    """When a seeker joined the register, was last active and left it (None: still on it at the reference date).
+
+    `left_reason` is "hired" (a hire event in `activity.ndjson` that day) or "left" (left the register
+    without a placement through LMIS: moved, stopped looking, found work elsewhere).
+    """
+
+    registered_on: date
+    last_active_on: date
+    left_on: date | None = None
+    left_reason: str | None = None
+
+
+def registration_weights(days: int) -> tuple[float, ...]:
+    """Cumulative weights of the window's days (oldest first) as registration days: more in recent weeks."""
+    span = max(days - 1, 1)
+    return tuple(accumulate(1.0 + REGISTRATION_RAMP * day / span for day in range(days)))
+
+
+def registration_day(rng: random.Random, cumulative: Sequence[float]) -> int:
+    """A day of the window (0: its first day), drawn with `registration_weights`."""
+    return rng.choices(range(len(cumulative)), cum_weights=cumulative, k=1)[0]
 
 
 def make_seeker(
@@ -65,9 +96,9 @@ def make_seeker(
     )
 
 
-def seeker_record(seeker: Seeker) -> dict[str, object]:
-    """The seeker as one line of `seekers.ndjson`."""
-    return {
+def seeker_record(seeker: Seeker, dates: SeekerDates | None = None) -> dict[str, object]:
+    """The seeker as one line of `seekers.ndjson` (with their register dates when given)."""
+    record: dict[str, object] = {
         "id": seeker.id,
         "synthetic": True,
         "region": seeker.region,
@@ -78,3 +109,9 @@ def seeker_record(seeker: Seeker) -> dict[str, object]:
         "languages": list(seeker.languages),
         "target_groups": list(seeker.target_groups),
     }
+    if dates is not None:
+        record["registered_on"] = dates.registered_on.isoformat()
+        record["last_active_on"] = dates.last_active_on.isoformat()
+        record["left_on"] = dates.left_on.isoformat() if dates.left_on else None
+        record["left_reason"] = dates.left_reason
+    return record

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no type information
+from scipy import sparse
 
 from lmis.recommend.ranking import CandidateFeatures
 from lmis.shared.text import tokens as plain_tokens

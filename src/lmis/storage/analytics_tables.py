@@ -26,6 +26,7 @@ external_series = sa.Table(
     sa.Column("licence", sa.Text, nullable=False),
     sa.Column("attribution", sa.Text, nullable=False),
     sa.Column("location", sa.Text, nullable=False),  # the file it was read from
+    sa.Column("notes", sa.Text, nullable=False),  # caveats a reader must know (method changes, code versions)
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source", "code"),
     sa.Index(None, "measure"),
@@ -38,6 +39,9 @@ external_observation = sa.Table(
     sa.Column("period", sa.Date, primary_key=True),  # the first day of the period
     sa.Column("value", sa.Float, nullable=True),  # None with a flag: published as not available
     sa.Column("flag", sa.String(16), nullable=False),  # "" | not_available | top_coded | estimate
+    # SQLite: the rows live in the primary key's B-tree (a million observations: a quarter less
+    # CPU to insert, 45% less disk than a rowid table with a separate key index; docs/official-series.md)
+    sqlite_with_rowid=False,
 )
 
 programme = sa.Table(

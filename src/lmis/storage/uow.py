@@ -11,7 +11,9 @@ from lmis.storage.identity import SqlIdentityRepository
 from lmis.storage.ingest import SqlIngestRepository
 from lmis.storage.jobs import SqlJobRepository
 from lmis.storage.people import SqlPeopleRepository
+from lmis.storage.programmes import SqlProgrammeRepository
 from lmis.storage.recommend import SqlBehaviourRepository
+from lmis.storage.series import SqlSeriesRepository
 from lmis.storage.taxonomy import SqlTaxonomyRepository
 from lmis.storage.training import SqlTrainingRepository
 
@@ -26,7 +28,9 @@ class SqlUnitOfWork:
     identity: SqlIdentityRepository
     people: SqlPeopleRepository
     training: SqlTrainingRepository
+    series: SqlSeriesRepository
     behaviour: SqlBehaviourRepository
+    programmes: SqlProgrammeRepository
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -45,7 +49,9 @@ class SqlUnitOfWork:
         self.identity = SqlIdentityRepository(self._connection)
         self.people = SqlPeopleRepository(self._connection)
         self.training = SqlTrainingRepository(self._connection)
+        self.series = SqlSeriesRepository(self._connection)
         self.behaviour = SqlBehaviourRepository(self._connection)
+        self.programmes = SqlProgrammeRepository(self._connection)
         return self
 
     def __exit__(

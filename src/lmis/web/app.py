@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from lmis import __version__
 from lmis.bootstrap import Services
+from lmis.shared.progress import SilentProgress
 from lmis.web import auth, problems
 from lmis.web import oidc as single_sign_on
 from lmis.web.api import (
@@ -20,9 +21,12 @@ from lmis.web.api import (
     accounts,
     employer_postings,
     enrichment,
+    indicators,
     postings,
+    programmes,
     recommendations,
     search,
+    series,
     taxonomy,
     training,
 )
@@ -31,6 +35,7 @@ from lmis.web.deps import ServicesDep
 from lmis.web.guards import NulGuard, SecurityHeaders
 from lmis.web.portal import accounts as portal_accounts
 from lmis.web.portal import admin as portal_admin
+from lmis.web.portal import analytics as portal_analytics
 from lmis.web.portal import careers as portal_careers
 from lmis.web.portal import postings as portal_postings
 from lmis.web.portal import queues as portal_queues
@@ -60,7 +65,8 @@ def create_app(services: Services) -> FastAPI:
     """Build the application around `services` (created by `lmis.bootstrap.build`).
 
     While it serves, a background thread applies the change feed to the search index every
-    `search_sync_seconds`, so postings written by any process become searchable.
+    `search_sync_seconds`, so postings written by any process become searchable, and another
+    refreshes the analytics snapshot every `analytics_refresh_seconds`.
     """
     app = FastAPI(
         lifespan=_keeping_search_fresh(services),
@@ -83,7 +89,10 @@ def create_app(services: Services) -> FastAPI:
     api.include_router(accounts.router)
     api.include_router(access.router)
     api.include_router(training.router)
+    api.include_router(series.router)
     api.include_router(recommendations.router)
+    api.include_router(programmes.router)
+    api.include_router(indicators.router)
     api.add_api_route("/health", health, methods=["GET"], tags=["service"], summary="Service health")
     app.include_router(api)
     app.include_router(portal.router)
@@ -94,6 +103,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(portal_accounts.router)
     app.include_router(portal_recommendations.router)
     app.include_router(portal_careers.router)
+    app.include_router(portal_analytics.router)
     app.include_router(single_sign_on.router)
     app.mount("/static", StaticFiles(directory=Path(portal.__file__).parent / "static"), name="static")
     portal.install(app)
@@ -127,11 +137,24 @@ def _keeping_search_fresh(services: Services) -> Callable[[FastAPI], AbstractAsy
                     logger.exception("search index sync failed")
                 stop.wait(services.settings.search_sync_seconds)
 
-        thread = threading.Thread(target=follow, name="search-sync", daemon=True)
-        thread.start()
+        def refresh_analytics() -> None:
+            every = services.settings.analytics_refresh_seconds
+            while every and not stop.wait(every):  # the first refresh after one interval: `lmis init` made one
+                try:
+                    services.refresh_analytics(SilentProgress())
+                except Exception:
+                    logger.exception("analytics refresh failed")
+
+        threads = [
+            threading.Thread(target=follow, name="search-sync", daemon=True),
+            threading.Thread(target=refresh_analytics, name="analytics-refresh", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
         yield
         stop.set()
-        thread.join(timeout=30)
+        for thread in threads:
+            thread.join(timeout=30)
 
     return lifespan
 

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("licence", sa.Text(), nullable=False),
         sa.Column("attribution", sa.Text(), nullable=False),
         sa.Column("location", sa.Text(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_external_series")),
         sa.UniqueConstraint("source", "code", name=op.f("uq_external_series_source_code")),
@@ -82,6 +83,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("series_id", "period", name=op.f("pk_external_observation")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "programme_episode",
