@@ -118,3 +118,8 @@ def test_a_day_outside_the_calendar_it_can_count_is_a_422_not_a_server_error(htt
     answer = http.get(f"{API}/pay", params={"to": "0001-01-01"})
     assert answer.status_code == 422
     assert "1900-01-01" in answer.json()["detail"]
+
+
+def test_measures_of_events_answer_zero_before_anyone_applied(http: TestClient) -> None:
+    body = http.get(f"{API}/applications/series", params={"from": "2026-10-01", "to": "2026-10-31"}).json()
+    assert [point["cell"]["value"] for point in body["points"]] == [0]
