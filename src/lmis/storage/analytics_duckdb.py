@@ -72,7 +72,8 @@ class DuckIndicatorStore:
         """Behaviour events with their posting's day and dimensions."""
         return self._file(
             "events.parquet",
-            "NULL::VARCHAR kind, NULL::VARCHAR seeker, NULL::VARCHAR posting, NULL::VARCHAR AS list, NULL::DATE AS day, "
+            "NULL::VARCHAR kind, NULL::VARCHAR seeker, NULL::VARCHAR posting, NULL::VARCHAR AS list, "
+            "NULL::DATE AS day, "
             "NULL::DATE posted, NULL::VARCHAR source, NULL::VARCHAR esco, NULL::VARCHAR isco, NULL::VARCHAR country, "
             "NULL::VARCHAR region, NULL::VARCHAR district, NULL::VARCHAR sector, NULL::VARCHAR size",
         )
