@@ -121,10 +121,10 @@ def load_people(
         (folder / entry["seekers_file"]).open(encoding="utf-8") as seekers,
         (folder / entry["path"]).open(encoding="utf-8") as activity,
     ):
-        people = paired(seekers, activity, report)
+        people, known = paired(seekers, activity, report), dict[PostingKey, Posting | str]()
         while batch := list(islice(people, BATCH)):
             with built.uow() as uow:
-                load_batch(uow, batch, protection=built.protection, regions=regions, report=report)
+                load_batch(uow, batch, protection=built.protection, regions=regions, report=report, known=known)
                 uow.commit()
             progress.advance(len(batch))
     return report.results()
@@ -180,8 +180,10 @@ def load_batch(
     protection: Protection,
     regions: Callable[[str], str | None],
     report: PeopleReport,
+    known: dict[PostingKey, Posting | str],
 ) -> None:
-    """Save the batch's seekers; for those new, their served lists and events on the postings found."""
+    """Save the batch's seekers; for those new, their served lists and events on the postings found
+    (`known` keeps the postings looked up by earlier batches of the load)."""
     concepts = _concepts(uow, batch)
     fresh: list[tuple[str, Person]] = []
     for person in batch:
@@ -198,7 +200,7 @@ def load_batch(
             report.updated += 1
             report.skipped[LOADED_BEFORE] += _event_count(person.acts)
         uow.people.save_seeker(demo.stored(protection))
-    postings = _postings(uow, [person for _id, person in fresh])
+    postings = _postings(uow, [person for _id, person in fresh], known)
     events: list[BehaviourEvent] = []
     for seeker_id, person in fresh:
         lists, acts = behaviour_of(seeker_id, person.acts, postings, report)
@@ -227,17 +229,20 @@ def _concepts(uow: RecommendUnitOfWork, batch: Sequence[Person]) -> dict[str, tu
     return found
 
 
-def _postings(uow: RecommendUnitOfWork, people: Sequence[Person]) -> dict[PostingKey, Posting | str]:
-    """Every posting the acts name, by (source, external id): the posting, or why it is not there."""
+def _postings(
+    uow: RecommendUnitOfWork, people: Sequence[Person], found: dict[PostingKey, Posting | str]
+) -> dict[PostingKey, Posting | str]:
+    """Every posting the acts name, by (source, external id): the posting, or why it is not there; looks up
+    only the keys `found` lacks and adds them to it (a posting is read once a load, not once a batch)."""
     from lmis.jobs.model import PostingStatus
 
     keys = {
         (str(s), str(e)) for p in people for a in p.acts for s, e in a.get("items") or [(a["source"], a["external_id"])]
     }
     by_source: dict[str, list[str]] = {}
-    for source, external_id in sorted(keys):
+    for source, external_id in sorted(keys - found.keys()):
         by_source.setdefault(source, []).append(external_id)
-    found: dict[PostingKey, Posting | str] = dict.fromkeys(keys, NOT_STORED)
+        found[(source, external_id)] = NOT_STORED
     live: list[tuple[PostingKey, str]] = []
     for source, external_ids in by_source.items():
         for external_id, state in uow.jobs.states(source, external_ids).items():
