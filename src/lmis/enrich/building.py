@@ -15,6 +15,7 @@ from lmis.enrich.gazetteer_file import load_gazetteer
 from lmis.enrich.ports import Embedder, EnrichUnitOfWork, Vectors
 from lmis.enrich.skills import MAX_LABEL_WORDS, SkillExtractor, SkillLabel
 from lmis.shared.errors import NotFound
+from lmis.shared.files import replaced_atomically
 from lmis.shared.progress import Progress, SilentProgress
 from lmis.taxonomy.model import ConceptKind, LabelType
 from lmis.taxonomy.ports import TaxonomyUnitOfWork
@@ -69,9 +70,9 @@ def example_vectors(examples: Sequence[CodedExample], *, embedder: Embedder, cac
     missing = sorted({example.text for example in examples} - known.keys())
     if missing:
         known.update(zip(missing, embedder.queries(missing), strict=True))
-        cache_dir.mkdir(parents=True, exist_ok=True)
         texts = sorted(known)
-        np.savez(cache, texts=np.array(texts), vectors=np.stack([known[text] for text in texts]))
+        with replaced_atomically(cache) as partial:
+            np.savez(partial, texts=np.array(texts), vectors=np.stack([known[text] for text in texts]))
     if not examples:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([known[example.text] for example in examples]).astype(np.float32)
@@ -142,8 +143,8 @@ def _cached_vectors(
         parts.append(embed(texts[start : start + _EMBED_CHUNK]))
         report.advance(len(parts[-1]))
     vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 384), dtype=np.float32)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    np.save(cache, vectors)
+    with replaced_atomically(cache) as partial:
+        np.save(partial, vectors)
     return vectors
 
 

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from lmis.recommend.jobs_data import Posting, Profile
 from lmis.recommend.retrieval import unit_rows
+from lmis.shared.files import replaced_atomically
 
 Vector = npt.NDArray[np.float32]
 
@@ -57,8 +58,8 @@ class CachedEmbedder:
             return np.asarray(np.load(path), dtype=np.float32)
         vectors = np.asarray(embed(texts), dtype=np.float32)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, vectors)
+            with replaced_atomically(path) as partial:
+                np.save(partial, vectors)
         return vectors
 
     def queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:

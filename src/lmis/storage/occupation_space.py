@@ -84,7 +84,6 @@ def load_occupation_space(
         space = _esco_space(taxonomy_dir, onet, embed, report, label_vectors)
         if scheme == ISCO_08.code:
             space = _isco_space(taxonomy_dir / "isco", space)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     save_space(space, cache)
     return space
 

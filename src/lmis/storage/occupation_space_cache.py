@@ -11,6 +11,7 @@ from typing import Any, cast
 import numpy as np
 
 from lmis.recommend.pathways import DEFAULT_WEIGHTS, Carried, FloatArray, OccupationSpace, SkillProfile, SparseRows
+from lmis.shared.files import replaced_atomically
 
 Embed = Callable[[Sequence[str]], FloatArray]
 
@@ -27,8 +28,8 @@ def cached_embed(embed: Embed, version: str, cache_dir: Path) -> Embed:
             stored: FloatArray = np.load(path)
             return stored
         vectors = embed(texts)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
+        with replaced_atomically(path) as partial:
+            np.save(partial, vectors)
         return vectors
 
     return cached
@@ -54,9 +55,8 @@ def save_space(space: OccupationSpace, path: Path) -> None:
         "hierarchy": space.hierarchy,
     }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    partial = path.with_suffix(f".{hashlib.sha256(str(path).encode()).hexdigest()[:6]}.partial.npz")
-    np.savez(partial, **cast("dict[str, Any]", arrays))
-    partial.replace(path)  # atomic: a concurrent reader never sees half a file
+    with replaced_atomically(path) as partial:  # a concurrent reader never sees half a file
+        np.savez(partial, **cast("dict[str, Any]", arrays))
 
 
 def load_space(path: Path) -> OccupationSpace:

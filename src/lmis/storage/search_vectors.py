@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lmis.search.ports import TextEmbedder, Vectors
+from lmis.shared.files import replaced_atomically
 
 DIMENSIONS = 384
 
@@ -84,9 +85,8 @@ class VectorMatrix:
     def save(self, path: Path) -> None:
         """Write the vectors to `path` (.npz), atomically."""
         self.compact()
-        partial = path.with_suffix(".partial.npz")
-        np.savez(partial, ids=np.array(self._ids, dtype=str), vectors=self._matrix[: self._used])
-        partial.replace(path)
+        with replaced_atomically(path) as partial:
+            np.savez(partial, ids=np.array(self._ids, dtype=str), vectors=self._matrix[: self._used])
 
     @classmethod
     def load(cls, path: Path, dimensions: int = DIMENSIONS) -> VectorMatrix:
