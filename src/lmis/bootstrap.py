@@ -227,11 +227,6 @@ class Services:
         """The (current, newest) migration revisions."""
         return migrate.current_revision(self.engine), migrate.head_revision()
 
-    def schema_is_current(self) -> bool:
-        """True when the database is at the newest migration."""
-        current, head = self.database_revision()
-        return current == head
-
     # The Work: job recommendations over the search index, postings read from the database.
 
     @cached_property

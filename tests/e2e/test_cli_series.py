@@ -130,3 +130,12 @@ def test_the_real_fred_and_oews_files_import_and_export_yearly_and_monthly_forec
     )
     assert done.exit_code == 0, done.output
     assert len({r[0] for r in _rows(monthly)[1:]}) == 7  # weekly claims as monthly means
+
+
+def test_a_command_on_a_database_without_the_schema_says_to_run_init_and_creates_nothing(tmp_path: Path) -> None:
+    listed = lmis("series", "list", data_dir=tmp_path)
+    assert listed.exit_code == 1
+    assert "has no LMIS schema: run `lmis init` (or `lmis db upgrade`)" in listed.output
+    assert "Traceback" not in listed.output
+    assert lmis("db", "upgrade", data_dir=tmp_path).exit_code == 0
+    assert lmis("series", "list", data_dir=tmp_path).exit_code == 0

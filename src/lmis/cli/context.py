@@ -10,9 +10,11 @@ if TYPE_CHECKING:
     from lmis.bootstrap import Services
 
 
-def services() -> Services:
+def services(*, migrated: bool = True) -> Services:
     """Read the settings and build the services (only when a command needs them).
 
+    With `migrated` (every command but those that create or upgrade the schema) a database that is
+    empty or at an older revision stops the command with what to run, instead of a failing query.
     The engine is disposed when the command ends, so no database connection outlives it
     (also when commands run in-process, as in tests).
     """
@@ -25,6 +27,12 @@ def services() -> Services:
     context = click.get_current_context(silent=True)
     if context is not None:
         context.call_on_close(built.engine.dispose)
+    if migrated:
+        current, newest = built.database_revision()
+        if current != newest:
+            where = built.settings.resolved_database_url().rsplit("@", 1)[-1]
+            state = "has no LMIS schema" if current is None else f"is at schema revision {current}, not {newest}"
+            raise click.ClickException(f"the database ({where}) {state}: run `lmis init` (or `lmis db upgrade`)")
     return built
 
 

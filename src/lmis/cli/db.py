@@ -15,7 +15,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration."""
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     current, _head = built.database_revision()
     click.echo(f"Database at revision {current} ({built.settings.resolved_database_url().split('@')[-1]}).")
@@ -24,6 +24,6 @@ def upgrade() -> None:
 @db.command()
 def current() -> None:
     """Show the database's revision and the newest one."""
-    current, head = services().database_revision()
+    current, head = services(migrated=False).database_revision()
     state = "up to date" if current == head else "run `lmis db upgrade`"
     click.echo(f"current: {current or 'empty database'}\nnewest:  {head}\n{state}")

@@ -60,13 +60,10 @@ def generate(postings: int, seekers: int, seed: int, country: str, out_dir: Path
     wages from BLS OEWS employment, posting dates from Indeed's postings index (docs/demo.md).
     """
     from lmis.demo.model import DemoRequest
-    from lmis.demo.services import INIT_HINT, generate_demo, shipped_data_dir
+    from lmis.demo.services import generate_demo, shipped_data_dir
     from lmis.shared.errors import LmisError
 
     built = services()
-    current, _newest = built.database_revision()
-    if current is None:
-        raise click.ClickException(f"the database is empty: {INIT_HINT}")
     try:
         request = DemoRequest(postings, seekers, seed, country.lower(), as_of.date(), days)
         with RichProgress() as progress:

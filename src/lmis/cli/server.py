@@ -25,7 +25,7 @@ def init(demo_postings: int, demo_country: str) -> None:
     """
     from lmis.taxonomy.importing import import_shipped
 
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     with RichProgress() as progress:
         outcomes = import_shipped(built.taxonomy_dir, uow=built.uow(), now=built.now, progress=progress)
@@ -79,8 +79,6 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     from lmis.web.app import create_app
 
     built = services()
-    if not built.schema_is_current():
-        raise click.ClickException("the database schema is not current: run `lmis init` (or `lmis db upgrade`)")
     settings = built.settings
     host, port = host or settings.host, port or settings.port
     if workers == 1:
