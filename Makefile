@@ -33,8 +33,8 @@ init: $(VENV)/.installed ## Create the database in LMIS_DATA_DIR and import the 
 serve: $(VENV)/.installed ## Serve the portal and API (after `make init`)
 	$(BIN)/lmis serve
 
-test: $(VENV)/.installed-test ## Run the whole test suite (PostgreSQL too when LMIS_TEST_DATABASE_URL is set)
-	$(BIN)/pytest --cov --cov-report=term -q
+test: $(VENV)/.installed-test ## Run the whole test suite on one worker per core (PostgreSQL too when LMIS_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -n auto --dist loadscope --cov --cov-report=term -q
 
 lint: $(VENV)/.installed-test ## Format check, lint, strict types and layering contracts
 	$(BIN)/ruff format --check src tests bench

@@ -23,13 +23,48 @@ PG_URL = os.environ.get("LMIS_TEST_DATABASE_URL")
 EMBEDDING_CACHE = ROOT / ".pytest_cache" / "lmis-embeddings"
 
 
-def _reset_postgres(url: str) -> None:
-    """Drop every table of the test database so each test starts from an empty schema."""
+def _worker_url(url: str) -> str:
+    """The database of this test process: `url` itself, or under pytest-xdist a database of its own beside it
+    (`<name>_gw0`, ...), created on first use and dropped when the worker's session ends."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A parallel worker drops the PostgreSQL database it made (its connections are closed by force)."""
+    if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+        base = sa.engine.make_url(PG_URL)
+        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            name = f"{base.database}_{os.environ['PYTEST_XDIST_WORKER']}"
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def empty_postgres() -> str:
+    """A URL to this test process's PostgreSQL database with every table dropped, so each test starts from an
+    empty schema; a skip when LMIS_TEST_DATABASE_URL is unset (a failure under LMIS_REQUIRE_POSTGRES)."""
+    if not PG_URL:
+        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
+            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
+        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
+    url = _worker_url(PG_URL)
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
+    return url
 
 
 def database_for(request: pytest.FixtureRequest, folder: Path) -> str:
@@ -37,12 +72,7 @@ def database_for(request: pytest.FixtureRequest, folder: Path) -> str:
     LMIS_TEST_DATABASE_URL is set (skipped, or failed under LMIS_REQUIRE_POSTGRES, when it is not)."""
     if request.param == "sqlite":
         return f"sqlite:///{folder / 'lmis.db'}"
-    if not PG_URL:
-        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
-            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
-        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    return empty_postgres()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

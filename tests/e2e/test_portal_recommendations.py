@@ -4,7 +4,6 @@ steering, "why this job", training, career paths, candidates for a vacancy, the 
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import empty_postgres
 from tests.e2e.enrichment_app import enrichment_services
 from tests.identities import Person, make_account, sign_in_browser
 from tests.recommendations import ADVANCED_NURSE, DEVELOPER, NURSE, ad, essential_skills, post_coded
@@ -47,12 +46,7 @@ class World:
 def database(kind: str, folder: Any) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder / 'lmis.db'}"
-    if not PG_URL:
-        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
-            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
-        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    return empty_postgres()
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import empty_postgres
 from tests.e2e.conftest import serve
 from tests.e2e.enrichment_app import EVERY_STEP, NURSE, SCAM, enrichment_services, ingest
 from tests.identities import PASSWORD, Person, make_account, session_cookie
@@ -171,12 +170,7 @@ def database(kind: str) -> str | None:
     """A URL to an empty PostgreSQL database for `kind` "postgresql" (None: use SQLite), as `database_url` does."""
     if kind == "sqlite":
         return None
-    if not PG_URL:
-        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
-            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
-        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    return empty_postgres()
 
 
 def quarantined(services: Services, source: str, record: dict[str, Any]) -> int:

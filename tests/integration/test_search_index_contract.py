@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from lmis.search.ports import ClusterCount, SearchIndex
 from lmis.shared.ids import stable_id
 from lmis.storage.engine import make_engine
 from lmis.storage.migrate import upgrade
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import empty_postgres
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 SEOUL = (37.5665, 126.9780)
@@ -52,12 +51,7 @@ def open_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opene
 
 
 def _postgres_opener(adapter: Callable[[Any], SearchIndex]) -> Iterator[Opener]:
-    if not PG_URL:
-        if os.environ.get("LMIS_REQUIRE_POSTGRES"):
-            pytest.fail("LMIS_REQUIRE_POSTGRES is set but LMIS_TEST_DATABASE_URL is not")
-        pytest.skip("LMIS_TEST_DATABASE_URL is not set")
-    _reset_postgres(PG_URL)
-    engine = make_engine(PG_URL)
+    engine = make_engine(empty_postgres())
     upgrade(engine)
     yield lambda: adapter(engine)
     engine.dispose()
