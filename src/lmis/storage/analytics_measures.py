@@ -22,6 +22,9 @@ class Relations(Protocol):
 
     def postings(self) -> str: ...
     def vacancies(self) -> str: ...
+    def flows(self) -> str | None:
+        """The flow cube (by day, ISCO unit group, country and region), or None to count the records."""
+
     def seekers(self) -> str: ...
     def events(self) -> str: ...
 
@@ -49,6 +52,10 @@ def flow(
     return sql, [start, end]
 
 
+_STEP = {Grain.DAY: "1 day", Grain.WEEK: "7 days", Grain.MONTH: "1 month", Grain.QUARTER: "3 months",
+         Grain.YEAR: "1 year"}  # fmt: skip
+
+
 def stock(
     relation: str,
     opened: str,
@@ -58,29 +65,68 @@ def stock(
     key: str,
     personal: bool,
 ) -> tuple[str, list[Any]]:
-    """Records open at the end of each period (or of the query's period when `grain` is None):
-    opened on or before that day and not yet closed (`closed` is the first day no longer open)."""
+    """Records open at the end of each period (or of the query's period when `grain` is None): opened on or
+    before that day and not yet closed (`closed` is the first day no longer open; a record closed before it
+    opened never counts). Every period from the query's start has a row for each key met."""
     start, end = _bounds(query)
     people = "v" if personal else "NULL"
+    closes = f"CASE WHEN {closed} IS NOT NULL THEN greatest({closed}, {opened}) END"  # greatest skips NULLs
     if grain is None:
         sql = (
             f"SELECT {key} k, {NO_PERIOD} p, count(*) v, {'count(*)' if personal else 'NULL'} n FROM {relation} "
-            f"WHERE {opened} <= ? AND ({closed} IS NULL OR {closed} > ?) GROUP BY ALL"
+            f"WHERE {opened} <= ? AND ({closed} IS NULL OR {closes} > ?) GROUP BY ALL"
         )
         return sql, [end, end]
-    first = f"CAST(date_trunc('{grain.value}', ?::DATE) AS DATE)"
-    sql = f"""
-        WITH r AS (SELECT {key} k, {opened} o, {closed} c FROM {relation} WHERE {opened} <= ?),
-        flows AS (
-            SELECT k, greatest({_bucket("o", grain)}, {first}) p, count(*) d FROM r GROUP BY ALL
-            UNION ALL
-            SELECT k, greatest({_bucket("c", grain)}, {first}) p, -count(*) d FROM r
-            WHERE c IS NOT NULL AND c <= ? GROUP BY ALL
+    flows = (
+        f"SELECT {key} k, greatest({_bucket('o', grain)}, {_first(grain)}) p, count(*) d "
+        f"FROM (SELECT *, {opened} o FROM {relation}) WHERE o <= ? GROUP BY ALL "
+        f"UNION ALL SELECT {key} k, greatest({_bucket('c', grain)}, {_first(grain)}) p, -count(*) d "
+        f"FROM (SELECT *, {opened} o, {closes} c FROM {relation}) WHERE o <= ? AND c <= ? GROUP BY ALL"
+    )
+    return _running(flows, grain, people), [start, end, start, end, end, start, end]
+
+
+def _first(grain: Grain) -> str:
+    return f"CAST(date_trunc('{grain.value}', ?::DATE) AS DATE)"
+
+
+def _running(flows: str, grain: Grain, people: str) -> str:
+    """The running sum of `flows` (k, p, d) by key, at every period of `grain` from the start (`?`) to the
+    end (`?`): a period without flows has the level of the one before."""
+    return f"""
+        WITH flows AS ({flows}),
+        level AS (SELECT k, p, sum(sum(d)) OVER (PARTITION BY k ORDER BY p) v FROM flows GROUP BY k, p),
+        grid AS (
+            SELECT k, CAST(unnest(generate_series({_first(grain)}, ?::DATE, INTERVAL '{_STEP[grain]}')) AS DATE) p
+            FROM (SELECT DISTINCT k FROM level)
         ),
-        level AS (SELECT k, p, sum(sum(d)) OVER (PARTITION BY k ORDER BY p) v FROM flows GROUP BY k, p)
-        SELECT k, p, v, {people} n FROM level WHERE p <= ?
+        filled AS (SELECT g.k, g.p, l.v FROM grid g ASOF LEFT JOIN level l ON g.k = l.k AND g.p >= l.p)
+        SELECT k, p, v, {people} n FROM filled WHERE v IS NOT NULL
     """
-    return sql, [end, start, start, end, end]
+
+
+def cube_flow(cube: str, column: str, query: IndicatorQuery, grain: Grain | None, key: str) -> tuple[str, list[Any]]:
+    """`flow` of `column` (vacancies or postings) from the flow cube: the same rows, from day totals."""
+    start, end = _bounds(query)
+    sql = (
+        f"SELECT {key} k, {_bucket('day', grain)} p, sum({column}_opened) v, NULL n FROM {cube} "
+        f"WHERE day BETWEEN ? AND ? GROUP BY ALL HAVING sum({column}_opened) > 0"
+    )
+    return sql, [start, end]
+
+
+def cube_stock(cube: str, column: str, query: IndicatorQuery, grain: Grain | None, key: str) -> tuple[str, list[Any]]:
+    """`stock` of `column` from the flow cube: opened minus closed by each period's end, the same rows."""
+    start, end = _bounds(query)
+    net = f"sum({column}_opened) - sum({column}_closed)"
+    if grain is None:
+        sql = f"SELECT {key} k, {NO_PERIOD} p, {net} v, NULL n FROM {cube} WHERE day <= ? GROUP BY ALL HAVING {net} > 0"
+        return sql, [end]
+    flows = (
+        f"SELECT {key} k, greatest({_bucket('day', grain)}, {_first(grain)}) p, {net} d FROM {cube} "
+        f"WHERE day <= ? AND ({column}_opened > 0 OR {column}_closed > 0) GROUP BY ALL"
+    )
+    return _running(flows, grain, "NULL"), [start, end, start, end]
 
 
 def _quoted(value: str) -> str:
@@ -146,31 +192,65 @@ def _postings_where(store: Relations, query: IndicatorQuery) -> str:
 
 def _vacancies(store: Relations, query: IndicatorQuery, by: Dimension | None, level: int | None) -> str:
     """One row per duplicate cluster (first posted, open until its last posting closes, with its first posting's
-    fields), from the refresh's vacancies.parquet."""
+    fields), from the refresh's vacancy files."""
     return f"(SELECT {group_key(by, level)} k, posted, closes FROM {store.vacancies()} WHERE {posting_filter(query)})"
+
+
+def in_cube(query: IndicatorQuery, by: Dimension | None = None, level: int | None = None) -> bool:
+    """Whether tables by ISCO unit group and first-level region (the flow cube, the skill counts) answer the
+    query: filters and breakdown by ISCO code or region of level 0-1 only (no ESCO occupation, no district,
+    no sector, size or source)."""
+    for dimension, values in query.filters.items():
+        if dimension is Dimension.OCCUPATION and not all(value.isdigit() for value in values):
+            return False  # an ESCO occupation
+        if dimension is Dimension.REGION and any(value.count("-") > 1 for value in values):
+            return False  # a district
+        if dimension not in (Dimension.OCCUPATION, Dimension.REGION) and values:
+            return False
+    if by is Dimension.OCCUPATION:
+        return level != 0
+    if by is Dimension.REGION:
+        return level != 2
+    return by is None
+
+
+def _cube(store: Relations, q: IndicatorQuery, by: Dimension | None, level: int | None) -> str | None:
+    """The flow cube with the query's filters applied, when it answers the query."""
+    cube = store.flows()
+    if cube is None or not in_cube(q, by, level):
+        return None  # the cube has no ESCO occupation or district column: in_cube filters on neither
+    return f"(SELECT *, '' esco, '' district FROM {cube} WHERE {posting_filter(q)})"
 
 
 def _postings_new(
     store: Relations, q: IndicatorQuery, grain: Grain | None, by: Dimension | None, level: int | None
 ) -> tuple[str, list[Any]]:
+    if cube := _cube(store, q, by, level):
+        return cube_flow(cube, "postings", q, grain, group_key(by, level))
     return flow(_postings_where(store, q), "posted", q, grain, group_key(by, level), "NULL")
 
 
 def _vacancies_new(
     store: Relations, q: IndicatorQuery, grain: Grain | None, by: Dimension | None, level: int | None
 ) -> tuple[str, list[Any]]:
+    if cube := _cube(store, q, by, level):
+        return cube_flow(cube, "vacancies", q, grain, group_key(by, level))
     return flow(_vacancies(store, q, by, level), "posted", q, grain, "k", "NULL")
 
 
 def _postings_open(
     store: Relations, q: IndicatorQuery, grain: Grain | None, by: Dimension | None, level: int | None
 ) -> tuple[str, list[Any]]:
+    if cube := _cube(store, q, by, level):
+        return cube_stock(cube, "postings", q, grain, group_key(by, level))
     return stock(_postings_where(store, q), "posted", "closes", q, grain, group_key(by, level), personal=False)
 
 
 def _vacancies_open(
     store: Relations, q: IndicatorQuery, grain: Grain | None, by: Dimension | None, level: int | None
 ) -> tuple[str, list[Any]]:
+    if cube := _cube(store, q, by, level):
+        return cube_stock(cube, "vacancies", q, grain, group_key(by, level))
     return stock(_vacancies(store, q, by, level), "posted", "closes", q, grain, "k", personal=False)
 
 

@@ -8,8 +8,10 @@ Layout of `Settings.analytics_dir()`:
                                and dimensions (rewritten)
     occupations.parquet        ISCO-08 codes and ESCO occupations with labels (rewritten)
     skills.parquet             ESCO skills with their digital and green flags (rewritten)
-    vacancies.parquet          one row per duplicate cluster, derived from the postings (rewritten)
-    vacancy_skills.parquet     vacancies asking each skill by month, ISCO unit group and region (rewritten)
+    vacancies/YYYY-MM.parquet  one row per duplicate cluster, in the month of its first posting
+    vacancy_skills/YYYY-MM.parquet   vacancies asking each skill by month, ISCO unit group and region
+    flows/YYYY-MM.parquet      vacancies and postings opened and closed by day, ISCO unit group and region
+                               (of the vacancies and postings of that month: the cube most indicators read)
     manifest.json              the change sequence reached, when, and the counts
 
 A refresh reads only the postings changed since the manifest's change sequence (the change feed
@@ -17,14 +19,20 @@ every write bumps), finds which month files hold older versions of them, and rew
 months and the months the changes land in. A day of new postings touches the last month or two.
 Files are written to a temporary name and renamed, so a reader sees the old file or the new one,
 and a lock file keeps two refreshes from interleaving. People's tables are rewritten whole, so an
-erasure or the retention purge reaches the snapshot at the next refresh. The vacancy files are
-derived from the month files by DuckDB on every refresh: grouping millions of postings by cluster
-at query time cost most of a dashboard's time budget (docs/analytics.md).
+erasure or the retention purge reaches the snapshot at the next refresh.
+
+The vacancy files are derived by DuckDB, incrementally too: the clusters of the changed postings
+(before and after the change) are re-derived from all their postings, and only the vacancy months
+that held or now hold them are rewritten, with their skill counts and flow cube. Grouping millions
+of postings by cluster at query time cost most of a dashboard's time budget, and re-deriving every
+cluster on each refresh most of a refresh's (docs/analytics.md). A change of the skills' digital or
+green flags (a taxonomy release) re-derives every month.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import time
@@ -42,7 +50,7 @@ import sqlalchemy as sa
 from lmis.shared.progress import Progress
 from lmis.storage import analytics_rows as rows
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POSTING_SCHEMA: dict[str, Any] = {
     "id": pl.String, "cluster": pl.String, "source": pl.String, "posted": pl.Date, "closes": pl.Date,
     "status": pl.String, "esco": pl.String, "isco": pl.String, "country": pl.String, "region": pl.String,
@@ -107,37 +115,62 @@ def refresh_snapshot(
     with _locked(folder):
         manifest = {} if full else read_manifest(folder)
         after = int(manifest.get("sequence", 0))
-        postings_dir = folder / "postings"
-        if not manifest and postings_dir.exists():
-            for stale in postings_dir.glob("*.parquet"):
-                stale.unlink()
+        if not manifest:
+            _clear(folder)
         with engine.connect() as connection:
             target = rows.head_sequence(connection)
-            changed, rewritten = _refresh_postings(connection, postings_dir, after, target, progress)
+            change = _refresh_postings(connection, folder / "postings", after, target, progress)
             people = _rewrite_people(connection, folder)
-        postings = _count(postings_dir)
-        _derive_vacancies(folder)
+        flags = _flags_digest(folder)
+        underived = any((folder / "postings").glob("*.parquet")) and not any((folder / "vacancies").glob("*.parquet"))
+        rebuild = not manifest or manifest.get("skill_flags") != flags or underived
+        _derive_vacancies(folder, None if rebuild else change.clusters, change.months, progress)
         report = RefreshReport(
-            changed, rewritten, postings, people[0], people[1], max(after, target),
+            change.count, len(change.months), _count(folder / "postings"), people[0], people[1], max(after, target),
             time.perf_counter() - started, not manifest,
         )  # fmt: skip
-        _write_manifest(folder, report, now())
+        _write_manifest(folder, report, now(), flags)
     return report
 
 
-def _write_manifest(folder: Path, report: RefreshReport, at: datetime) -> None:
+def _clear(folder: Path) -> None:
+    """Remove every derived file of an earlier snapshot (a first, full or format-changing refresh)."""
+    for part in ("postings", *DERIVED):
+        for stale in (folder / part).glob("*.parquet"):
+            stale.unlink()
+    for single in ("vacancies.parquet", "vacancy_skills.parquet"):  # the single files of format 1
+        (folder / single).unlink(missing_ok=True)
+
+
+def _flags_digest(folder: Path) -> str:
+    """A digest of the skills' digital and green flags: vacancies carry them, so a change re-derives all."""
+    flagged = pl.read_parquet(folder / "skills.parquet", columns=["key", "digital", "green"]).sort("key")
+    return hashlib.sha256(flagged.write_csv().encode()).hexdigest()[:16]
+
+
+def _write_manifest(folder: Path, report: RefreshReport, at: datetime, flags: str) -> None:
     manifest = {
         "format": FORMAT_VERSION, "sequence": report.sequence, "refreshed_at": at.isoformat(),
-        "postings": report.postings, "seekers": report.seekers, "events": report.events,
+        "postings": report.postings, "seekers": report.seekers, "events": report.events, "skill_flags": flags,
     }  # fmt: skip
     partial = folder / ".manifest.json.partial"
     partial.write_text(json.dumps(manifest, indent=1), "utf-8")
     partial.replace(folder / "manifest.json")
 
 
+@dataclass(frozen=True, slots=True)
+class PostingChange:
+    """What a refresh changed in the posting month files: how many postings, the months rewritten, and the
+    clusters the changed postings belong to now or belonged to before (their vacancies are re-derived)."""
+
+    count: int
+    months: set[str]
+    clusters: pl.Series
+
+
 def _refresh_postings(
     connection: sa.Connection, folder: Path, after: int, target: int, progress: Progress
-) -> tuple[int, int]:
+) -> PostingChange:
     folder.mkdir(parents=True, exist_ok=True)
     progress.begin("Reading changed postings", max(target - after, 0))
     pages: list[pl.DataFrame] = []
@@ -145,29 +178,32 @@ def _refresh_postings(
         pages.append(pl.DataFrame(page, schema=POSTING_SCHEMA))
         progress.advance(len(page))
     if not pages:
-        return 0, 0
+        return PostingChange(0, set(), pl.Series("cluster", [], pl.String))
     changed = pl.concat(pages).unique("id", keep="last", maintain_order=True)
-    changed = changed.with_columns(pl.col("posted").dt.strftime("%Y-%m").fill_null("unknown").alias("_month"))
-    months = set(changed["_month"].unique().to_list()) | _months_holding(folder, changed["id"])
+    changed = changed.with_columns(pl.col("posted").dt.strftime("%Y-%m").fill_null(UNDATED).alias("_month"))
+    held, before = _held(folder, changed["id"])
+    months = set(changed["_month"].unique().to_list()) | held
     progress.begin("Rewriting month files", len(months))
     for month in sorted(months):
         _rewrite_month(folder / f"{month}.parquet", changed, month)
         progress.advance()
-    return changed.height, len(months)
+    clusters = pl.concat([changed["cluster"], before]).unique()
+    return PostingChange(changed.height, months, clusters)
 
 
-def _months_holding(folder: Path, ids: pl.Series) -> set[str]:
-    """The month files that hold a version of any of `ids` (read from the files' id column only)."""
+def _held(folder: Path, ids: pl.Series) -> tuple[set[str], pl.Series]:
+    """The month files that hold a version of any of `ids`, and the clusters those versions belong to
+    (read from the files' id and cluster columns only)."""
     if not any(folder.glob("*.parquet")):
-        return set()
+        return set(), pl.Series("cluster", [], pl.String)
     wanted = pl.DataFrame({"id": ids})
     with duckdb.connect() as db:
         db.register("wanted", wanted)
         found = db.execute(
-            "SELECT DISTINCT p.filename FROM read_parquet(?, filename = true) p JOIN wanted USING (id)",
+            "SELECT DISTINCT p.filename, p.cluster FROM read_parquet(?, filename = true) p JOIN wanted USING (id)",
             [str(folder / "*.parquet")],
         ).fetchall()
-    return {Path(name).stem for (name,) in found}
+    return {Path(name).stem for name, _ in found}, pl.Series("cluster", [c for _, c in found], pl.String)
 
 
 def _rewrite_month(path: Path, changed: pl.DataFrame, month: str) -> None:
@@ -223,25 +259,45 @@ def _seeker_row(seeker: dict[str, Any], isco_of: dict[str, str]) -> dict[str, An
 
 
 _VACANCIES = """
-    SELECT cluster, min(posted) posted, CASE WHEN count(closes) < count(*) THEN NULL ELSE max(closes) END closes,
+    SELECT cluster, min(posted) posted,
+        CASE WHEN count(closes) < count(*) THEN NULL ELSE greatest(max(closes), min(posted)) END closes,
         arg_min(source, posted) source, arg_min(esco, posted) esco, arg_min(isco, posted) isco,
         arg_min(country, posted) country, arg_min(region, posted) region, arg_min(district, posted) district,
         arg_min(sector, posted) sector, arg_min(size, posted) size, arg_min(skills, posted) skills,
         arg_min(required, posted) required, count(*) postings
-    FROM read_parquet(?) GROUP BY cluster
+    FROM read_parquet(?) {where} GROUP BY cluster
 """
 _FLAGGED = """
-    SELECT v.*, coalesce(f.digital, FALSE) digital, coalesce(f.green, FALSE) green FROM vacancies v LEFT JOIN (
+    SELECT v.*, coalesce(f.digital, FALSE) digital, coalesce(f.green, FALSE) green,
+        coalesce(strftime(v.posted, '%Y-%m'), '{undated}') AS month
+    FROM fresh v LEFT JOIN (
         SELECT cluster, bool_or(s.digital) digital, bool_or(s.green) green
-        FROM (SELECT cluster, unnest(skills) skill FROM vacancies) u JOIN read_parquet(?) s ON s.key = u.skill
+        FROM (SELECT cluster, unnest(skills) skill FROM fresh) u JOIN read_parquet(?) s ON s.key = u.skill
         GROUP BY cluster
-    ) f USING (cluster) ORDER BY posted
+    ) f USING (cluster)
 """
 _SKILLS = """
     SELECT CAST(date_trunc('month', posted) AS DATE) AS month, isco, country, region, skill, count(*) vacancies,
         count(*) FILTER (WHERE list_contains(required, skill)) required
     FROM (SELECT posted, isco, country, region, required, unnest(skills) skill FROM read_parquet(?)) GROUP BY ALL
 """
+# Opened on its first day and closed on its first day no longer open (never before it opened), so a stock is
+# a running sum of these; `stock` in analytics_measures gives the same answer from the records themselves.
+_FLOWS = """
+    SELECT day, isco, country, region, CAST(sum(vo) AS BIGINT) vacancies_opened,
+        CAST(sum(vc) AS BIGINT) vacancies_closed, CAST(sum(po) AS BIGINT) postings_opened,
+        CAST(sum(pc) AS BIGINT) postings_closed
+    FROM (
+        SELECT posted AS day, isco, country, region, 1 vo, 0 vc, 0 po, 0 pc FROM {vacancies} WHERE posted IS NOT NULL
+        UNION ALL SELECT closes, isco, country, region, 0, 1, 0, 0 FROM {vacancies} WHERE closes IS NOT NULL
+        UNION ALL SELECT posted, isco, country, region, 0, 0, 1, 0 FROM {postings} WHERE posted IS NOT NULL
+        UNION ALL SELECT greatest(closes, posted), isco, country, region, 0, 0, 0, 1 FROM {postings}
+            WHERE closes IS NOT NULL AND posted IS NOT NULL
+    ) GROUP BY ALL ORDER BY day
+"""
+_NO_RECORDS = "(SELECT NULL::DATE posted, NULL::DATE closes, '' isco, '' country, '' region WHERE FALSE)"
+DERIVED = ("vacancies", "vacancy_skills", "flows")
+UNDATED = "unknown"  # the month file of postings without a posting date
 
 
 _EVENTS = """
@@ -267,25 +323,86 @@ def _attach_postings_to_events(db: duckdb.DuckDBPyConnection, folder: Path, post
     partial.replace(events)
 
 
-def _derive_vacancies(folder: Path) -> None:
-    """Write vacancies.parquet (clusters with their span and first posting's fields, and whether they ask a
-    digital or green skill) and vacancy_skills.parquet (counts by month, ISCO unit group, region and skill)."""
+def _derive_vacancies(folder: Path, clusters: pl.Series | None, posting_months: set[str], progress: Progress) -> None:
+    """Re-derive the vacancies of `clusters` (every cluster when None) from all their postings, rewrite the
+    vacancy months that held or now hold them (vacancies with their digital and green flags, skill counts),
+    and the flow cube of those months and of `posting_months`; attach the postings to the events."""
     postings = [str(path) for path in sorted((folder / "postings").glob("*.parquet"))]
-    vacancies, skills = folder / "vacancies.parquet", folder / "vacancy_skills.parquet"
-    if not postings:
-        with duckdb.connect() as db:
-            _attach_postings_to_events(db, folder, postings)
-        for path in (vacancies, skills):
-            path.unlink(missing_ok=True)
-        return
-    partial = vacancies.with_name(f".{vacancies.name}.{os.getpid()}.partial")
-    partial_skills = skills.with_name(f".{skills.name}.{os.getpid()}.partial")
+    for part in DERIVED:
+        (folder / part).mkdir(exist_ok=True)
     with duckdb.connect() as db:
         _attach_postings_to_events(db, folder, postings)
-        db.execute(f"CREATE TEMP TABLE vacancies AS {_VACANCIES}", [postings])
-        db.execute(
-            f"COPY ({_FLAGGED}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)", [str(folder / "skills.parquet")]
-        )
-        db.execute(f"COPY ({_SKILLS}) TO '{partial_skills}' (FORMAT parquet, COMPRESSION zstd)", [str(partial)])
-    partial.replace(vacancies)
-    partial_skills.replace(skills)
+        if not postings:
+            _clear_derived(folder)
+            return
+        if clusters is None:
+            db.execute(f"CREATE TEMP TABLE fresh AS {_VACANCIES.format(where='')}", [postings])
+            held: set[str] = {path.stem for path in (folder / "vacancies").glob("*.parquet")}
+        else:
+            db.register("touched", pl.DataFrame({"cluster": clusters}))
+            where = "WHERE cluster IN (SELECT cluster FROM touched)"
+            db.execute(f"CREATE TEMP TABLE fresh AS {_VACANCIES.format(where=where)}", [postings])
+            held = _vacancy_months_holding(db, folder)
+        db.execute(f"CREATE TEMP TABLE flagged AS {_FLAGGED.format(undated=UNDATED)}", [str(folder / "skills.parquet")])
+        months = held | {month for (month,) in db.execute("SELECT DISTINCT month FROM flagged").fetchall()}
+        progress.begin("Deriving vacancies", len(months))
+        for month in sorted(months):
+            _rewrite_vacancy_month(db, folder, month, keep_others=clusters is not None)
+            progress.advance()
+        for month in sorted(months | posting_months):
+            _rewrite_flows(db, folder, month)
+
+
+def _clear_derived(folder: Path) -> None:
+    for part in DERIVED:
+        for stale in (folder / part).glob("*.parquet"):
+            stale.unlink()
+
+
+def _vacancy_months_holding(db: duckdb.DuckDBPyConnection, folder: Path) -> set[str]:
+    """The vacancy month files holding a cluster of the `touched` table."""
+    if not any((folder / "vacancies").glob("*.parquet")):
+        return set()
+    found = db.execute(
+        "SELECT DISTINCT filename FROM read_parquet(?, filename = true) WHERE cluster IN (SELECT cluster FROM touched)",
+        [str(folder / "vacancies" / "*.parquet")],
+    ).fetchall()
+    return {Path(name).stem for (name,) in found}
+
+
+def _copy(db: duckdb.DuckDBPyConnection, sql: str, path: Path, parameters: list[Any] | None = None) -> int:
+    """Write the rows of `sql` to `path` atomically; returns how many (no file when none)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    db.execute(f"COPY ({sql}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd)", parameters or [])
+    (count,) = db.execute("SELECT count(*) FROM read_parquet(?)", [str(partial)]).fetchone() or (0,)
+    if count:
+        partial.replace(path)
+    else:
+        partial.unlink()
+        path.unlink(missing_ok=True)
+    return int(count)
+
+
+def _rewrite_vacancy_month(db: duckdb.DuckDBPyConnection, folder: Path, month: str, *, keep_others: bool) -> None:
+    """Vacancies of `month`: those kept (clusters not touched, when `keep_others`) and those re-derived, sorted by
+    their first day; then the month's skill counts."""
+    path = folder / "vacancies" / f"{month}.parquet"
+    sql, parameters = "SELECT * EXCLUDE (month) FROM flagged WHERE month = ?", [month]
+    if keep_others and path.exists():
+        kept = "SELECT * FROM read_parquet(?) WHERE cluster NOT IN (SELECT cluster FROM touched)"
+        sql, parameters = f"{kept} UNION ALL BY NAME {sql}", [str(path), month]
+    skills = folder / "vacancy_skills" / f"{month}.parquet"
+    if _copy(db, sql + " ORDER BY posted", path, parameters):
+        _copy(db, _SKILLS, skills, [str(path)])
+    else:
+        skills.unlink(missing_ok=True)
+
+
+def _rewrite_flows(db: duckdb.DuckDBPyConnection, folder: Path, month: str) -> None:
+    """The flow cube of the vacancies and the postings of `month`."""
+    vacancies, postings = folder / "vacancies" / f"{month}.parquet", folder / "postings" / f"{month}.parquet"
+    sql = _FLOWS.format(
+        vacancies=f"read_parquet('{vacancies}')" if vacancies.exists() else _NO_RECORDS,
+        postings=f"read_parquet('{postings}')" if postings.exists() else _NO_RECORDS,
+    )
+    _copy(db, sql, folder / "flows" / f"{month}.parquet")
