@@ -114,7 +114,7 @@ ADS: list[dict[str, Any]] = [
 # `_not_refused_by_request_validation`), never one of FastAPI's request validation.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]  # 5xx: `not_a_server_error` judges
 # How many generated cases the fuzzing phase tries per operation (the coverage phase adds its own).
-MAX_EXAMPLES = 150
+MAX_EXAMPLES = 80
 
 
 def _known_values(http: TestClient, staff: dict[str, str]) -> dict[str, list[str]]:

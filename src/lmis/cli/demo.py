@@ -89,7 +89,7 @@ def _summarise(manifest: dict[str, object], out_dir: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def load(folder: Path) -> None:
     """Ingest the partner feeds of a generated FOLDER (its manifest.json) through the real pipeline."""
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     with RichProgress() as progress:
         for source, counts in load_feeds(built, folder, progress):

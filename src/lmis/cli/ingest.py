@@ -47,7 +47,7 @@ def run_command(
     from lmis.ingest.services import ingest_stream
     from lmis.sources.registry import create, guess_format
 
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     data, label, head = _open(location, source, built)
     with data:

@@ -44,7 +44,7 @@ def import_command(file: Path, source: str | None, as_json: bool) -> None:
     Episodes are upserted by (source, external id), programmes by id; records that fail validation
     are quarantined with every reason (`lmis programmes quarantine`), never dropped.
     """
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     with RichProgress(enabled=not as_json) as progress:
         report = import_file(built, file, source or default_source(file), progress)

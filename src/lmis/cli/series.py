@@ -60,7 +60,7 @@ def import_command(
     """
     from lmis.analytics.series import import_series
 
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     started = time.perf_counter()
     with RichProgress(enabled=not as_json) as progress:

@@ -48,7 +48,7 @@ def import_(
         if not (scheme and title and version):
             raise click.UsageError("national needs --scheme, --title and --version")
         national = NationalScheme(scheme.lower(), title, version, publisher, licence)
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     with RichProgress() as progress:
         outcomes = import_path(

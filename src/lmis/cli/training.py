@@ -33,7 +33,7 @@ def import_command(file: Path, source: str | None, format_name: str | None, as_j
     Courses are upserted by (source, external id); records that fail validation are quarantined
     with every reason (`lmis training quarantine`), never dropped.
     """
-    built = services()
+    built = services(migrated=False)
     built.upgrade_database()
     with RichProgress(enabled=not as_json) as progress:
         report = import_file(built, file, source or default_source(file), format_name, progress)
