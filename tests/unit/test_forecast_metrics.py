@@ -51,6 +51,8 @@ def test_diebold_mariano_matches_the_hand_computed_statistic() -> None:
     assert result.statistic == pytest.approx(math.sqrt(3.0), rel=1e-9)
     assert result.p_value == pytest.approx(0.1817, abs=1e-3)  # Student t, 3 degrees of freedom
     assert math.isnan(diebold_mariano(a(1, 2), horizon=1).p_value)
+    # 12 origins cannot test 12 steps ahead (the correction factor is 0): no p-value, not p = 1
+    assert math.isnan(diebold_mariano(a(*range(12)), horizon=12).p_value)
 
 
 def test_buckets_stop_at_the_horizon() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -111,11 +112,21 @@ class BacktestReport:
     tests: dict[str, dict[str, dict[str, float]]]
 
     def as_dict(self) -> dict[str, object]:
-        """The report as plain JSON values."""
-        return {
+        """The report as plain JSON values (a figure that cannot be computed is null)."""
+        plain: dict[str, object] = _plain({
             "horizon": self.horizon, "series": self.series, "origins": self.origins, "tasks": self.tasks,
             "buckets": self.buckets, "metrics": self.metrics, "ratios": self.ratios, "diebold_mariano": self.tests,
-        }  # fmt: skip
+        })  # fmt: skip
+        return plain
+
+
+def _plain(value: Any) -> Any:
+    """`value` with every NaN replaced by None, so it is valid JSON."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def backtest(

@@ -74,8 +74,10 @@ def diebold_mariano(differential: Array, horizon: int) -> DieboldMariano:
         variance += 2.0 * weight * float(centred[lag:] @ centred[:-lag]) / n
     if variance <= 0:
         return DieboldMariano(math.nan, math.nan, n)
-    correction = math.sqrt(max(1e-12, (n + 1 - 2 * horizon + horizon * (horizon - 1) / n) / n))
-    statistic = correction * float(d.mean()) / math.sqrt(variance / n)
+    factor = (n + 1 - 2 * horizon + horizon * (horizon - 1) / n) / n
+    if factor <= 0:  # too few origins for this horizon (about n <= h): the corrected test is not defined
+        return DieboldMariano(math.nan, math.nan, n)
+    statistic = math.sqrt(factor) * float(d.mean()) / math.sqrt(variance / n)
     return DieboldMariano(statistic, float(2.0 * stats.t.sf(abs(statistic), df=n - 1)), n)
 
 

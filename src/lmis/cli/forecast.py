@@ -196,6 +196,10 @@ def backtest_command(
     click.echo(table(*_ratio_rows(report)))
 
 
+def _p_value(value: float) -> str:
+    return "n/a" if value != value else f"{value:.3g}"  # too few origins for the horizon
+
+
 def _percent(value: float) -> str:
     return "" if value != value else f"{100 * value:.1f}%"  # nan != nan
 
@@ -225,8 +229,8 @@ def _ratio_rows(report: BacktestReport) -> tuple[list[str], list[list[str]]]:
     rows = []
     for bucket in report.buckets:
         ratio, tests = report.ratios[bucket], report.tests[bucket]
-        rows.append([bucket, f"{ratio['vs_snaive']:.3f}", f"{tests['vs_snaive']['p_value']:.3g}",
-                     f"{ratio['vs_drift']:.3f}", f"{tests['vs_drift']['p_value']:.3g}"])  # fmt: skip
+        rows.append([bucket, f"{ratio['vs_snaive']:.3f}", _p_value(tests["vs_snaive"]["p_value"]),
+                     f"{ratio['vs_drift']:.3f}", _p_value(tests["vs_drift"]["p_value"])])  # fmt: skip
     return headers, rows
 
 
