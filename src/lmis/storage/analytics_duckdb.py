@@ -207,15 +207,25 @@ class DuckIndicatorStore:
         low, high = min(f for f, _ in spans), max(last for _, last in spans)
         inside = [f"BETWEEN DATE '{f.isoformat()}' AND DATE '{last.isoformat()}'" for f, last in spans]
         where = f"posted BETWEEN ? AND ? AND {posting_filter(query)}"
-        totals = self._rows(
-            "SELECT " + ", ".join(f"count(*) FILTER (WHERE posted {w})" for w in inside)
-            + f" FROM {self.vacancies()} WHERE {where}", [low, high],
-        )[0]  # fmt: skip
-        if in_cube(query):  # the monthly table answers: thousands of rows, not millions of vacancies
-            sums = ", ".join(f"sum(vacancies) FILTER (WHERE month {w}), sum(required) FILTER (WHERE month {w})"
-                             for w in inside)  # fmt: skip
-            sql = (  # the table has no ESCO occupation or district column: in_cube filters on neither
-                f"SELECT skill, {sums} FROM (SELECT *, '' esco, '' district FROM {self._vacancy_skills()}) "
+        cube = self.flows()
+        if cube is not None and in_cube(query):  # vacancies opened by day, from the flow cube
+            totals = self._rows(
+                "SELECT " + ", ".join(f"CAST(coalesce(sum(vacancies_opened) FILTER (WHERE day {w}), 0) AS BIGINT)"
+                                     for w in inside)
+                + f" FROM (SELECT *, '' esco, '' district FROM {cube}) WHERE day BETWEEN ? AND ? "
+                f"AND {posting_filter(query)}", [low, high],
+            )[0]  # fmt: skip
+        else:
+            totals = self._rows(
+                "SELECT " + ", ".join(f"count(*) FILTER (WHERE posted {w})" for w in inside)
+                + f" FROM {self.vacancies()} WHERE {where}", [low, high],
+            )[0]  # fmt: skip
+        if self._use_cube and in_cube(query):  # the monthly tables answer: thousands of rows, not millions
+            sums = ", ".join(f"CAST(sum(vacancies) FILTER (WHERE month {w}) AS BIGINT), "
+                             f"CAST(sum(required) FILTER (WHERE month {w}) AS BIGINT)" for w in inside)  # fmt: skip
+            table = self._national_skills() if not any(query.filters.values()) else self._vacancy_skills()
+            sql = (  # the tables have no ESCO occupation or district column: in_cube filters on neither
+                f"SELECT skill, {sums} FROM (SELECT *, '' esco, '' district FROM {table}) "
                 f"WHERE month BETWEEN ? AND ? AND {posting_filter(query)} GROUP BY skill"
             )
         else:
@@ -229,6 +239,9 @@ class DuckIndicatorStore:
                               if row[1 + 2 * n]})
             for n in range(len(spans))
         ]  # fmt: skip
+
+    def _national_skills(self) -> str:
+        return self._months("national_skills", "NULL::DATE AS month, NULL::VARCHAR skill, 0 vacancies, 0 required")
 
     def _vacancy_skills(self) -> str:
         return self._months(

@@ -95,7 +95,7 @@ def _running(flows: str, grain: Grain, people: str) -> str:
     end (`?`): a period without flows has the level of the one before."""
     return f"""
         WITH flows AS ({flows}),
-        level AS (SELECT k, p, sum(sum(d)) OVER (PARTITION BY k ORDER BY p) v FROM flows GROUP BY k, p),
+        level AS (SELECT k, p, CAST(sum(sum(d)) OVER (PARTITION BY k ORDER BY p) AS BIGINT) v FROM flows GROUP BY k, p),
         grid AS (
             SELECT k, CAST(unnest(generate_series({_first(grain)}, ?::DATE, INTERVAL '{_STEP[grain]}')) AS DATE) p
             FROM (SELECT DISTINCT k FROM level)
@@ -109,7 +109,7 @@ def cube_flow(cube: str, column: str, query: IndicatorQuery, grain: Grain | None
     """`flow` of `column` (vacancies or postings) from the flow cube: the same rows, from day totals."""
     start, end = _bounds(query)
     sql = (
-        f"SELECT {key} k, {_bucket('day', grain)} p, sum({column}_opened) v, NULL n FROM {cube} "
+        f"SELECT {key} k, {_bucket('day', grain)} p, CAST(sum({column}_opened) AS BIGINT) v, NULL n FROM {cube} "
         f"WHERE day BETWEEN ? AND ? GROUP BY ALL HAVING sum({column}_opened) > 0"
     )
     return sql, [start, end]
@@ -118,7 +118,7 @@ def cube_flow(cube: str, column: str, query: IndicatorQuery, grain: Grain | None
 def cube_stock(cube: str, column: str, query: IndicatorQuery, grain: Grain | None, key: str) -> tuple[str, list[Any]]:
     """`stock` of `column` from the flow cube: opened minus closed by each period's end, the same rows."""
     start, end = _bounds(query)
-    net = f"sum({column}_opened) - sum({column}_closed)"
+    net = f"CAST(sum({column}_opened) - sum({column}_closed) AS BIGINT)"  # DuckDB sums are HUGEINT: slow to fetch
     if grain is None:
         sql = f"SELECT {key} k, {NO_PERIOD} p, {net} v, NULL n FROM {cube} WHERE day <= ? GROUP BY ALL HAVING {net} > 0"
         return sql, [end]
@@ -180,7 +180,7 @@ def group_key(by: Dimension | None, level: int | None, alias: str = "") -> str:
     if by is None:
         return "''"
     if by is Dimension.OCCUPATION:
-        return f"{a}esco" if level == 0 else f"left({a}isco, {level or 4})"
+        return f"{a}esco" if level == 0 else f"substr({a}isco, 1, {level or 4})"  # left() is by grapheme: slower
     if by is Dimension.REGION:
         return {0: f"{a}country", 2: f"{a}district"}.get(1 if level is None else level, f"{a}region")
     return {Dimension.SECTOR: f"{a}sector", Dimension.EMPLOYER_SIZE: f"{a}size", Dimension.SOURCE: f"{a}source"}[by]

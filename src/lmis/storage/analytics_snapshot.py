@@ -10,6 +10,8 @@ Layout of `Settings.analytics_dir()`:
     skills.parquet             ESCO skills with their digital and green flags (rewritten)
     vacancies/YYYY-MM.parquet  one row per duplicate cluster, in the month of its first posting
     vacancy_skills/YYYY-MM.parquet   vacancies asking each skill by month, ISCO unit group and region
+    national_skills/YYYY-MM.parquet  the same summed over occupations and regions (a national skills report
+                               reads thousands of rows instead of millions)
     flows/YYYY-MM.parquet      vacancies and postings opened and closed by day, ISCO unit group and region
                                (of the vacancies and postings of that month: the cube most indicators read)
     manifest.json              the change sequence reached, when, and the counts
@@ -122,8 +124,7 @@ def refresh_snapshot(
             change = _refresh_postings(connection, folder / "postings", after, target, progress)
             people = _rewrite_people(connection, folder)
         flags = _flags_digest(folder)
-        underived = any((folder / "postings").glob("*.parquet")) and not any((folder / "vacancies").glob("*.parquet"))
-        rebuild = not manifest or manifest.get("skill_flags") != flags or underived
+        rebuild = not manifest or manifest.get("skill_flags") != flags or _underived(folder)
         _derive_vacancies(folder, None if rebuild else change.clusters, change.months, progress)
         report = RefreshReport(
             change.count, len(change.months), _count(folder / "postings"), people[0], people[1], max(after, target),
@@ -131,6 +132,17 @@ def refresh_snapshot(
         )  # fmt: skip
         _write_manifest(folder, report, now(), flags)
     return report
+
+
+def _underived(folder: Path) -> bool:
+    """Whether derived files that the postings imply are missing (a snapshot written by an older version)."""
+
+    def held(part: str) -> bool:
+        return any((folder / part).glob("*.parquet"))
+
+    if not held("postings"):
+        return False
+    return not held("vacancies") or not held("flows") or held("vacancy_skills") != held("national_skills")
 
 
 def _clear(folder: Path) -> None:
@@ -281,6 +293,10 @@ _SKILLS = """
         count(*) FILTER (WHERE list_contains(required, skill)) required
     FROM (SELECT posted, isco, country, region, required, unnest(skills) skill FROM read_parquet(?)) GROUP BY ALL
 """
+_NATIONAL_SKILLS = """
+    SELECT month, skill, CAST(sum(vacancies) AS BIGINT) vacancies, CAST(sum(required) AS BIGINT) required
+    FROM read_parquet(?) GROUP BY ALL
+"""
 # Opened on its first day and closed on its first day no longer open (never before it opened), so a stock is
 # a running sum of these; `stock` in analytics_measures gives the same answer from the records themselves.
 _FLOWS = """
@@ -296,7 +312,7 @@ _FLOWS = """
     ) GROUP BY ALL ORDER BY day
 """
 _NO_RECORDS = "(SELECT NULL::DATE posted, NULL::DATE closes, '' isco, '' country, '' region WHERE FALSE)"
-DERIVED = ("vacancies", "vacancy_skills", "flows")
+DERIVED = ("vacancies", "vacancy_skills", "national_skills", "flows")
 UNDATED = "unknown"  # the month file of postings without a posting date
 
 
@@ -391,11 +407,15 @@ def _rewrite_vacancy_month(db: duckdb.DuckDBPyConnection, folder: Path, month: s
     if keep_others and path.exists():
         kept = "SELECT * FROM read_parquet(?) WHERE cluster NOT IN (SELECT cluster FROM touched)"
         sql, parameters = f"{kept} UNION ALL BY NAME {sql}", [str(path), month]
-    skills = folder / "vacancy_skills" / f"{month}.parquet"
+    skills, national = folder / "vacancy_skills" / f"{month}.parquet", folder / "national_skills" / f"{month}.parquet"
     if _copy(db, sql + " ORDER BY posted", path, parameters):
-        _copy(db, _SKILLS, skills, [str(path)])
+        if _copy(db, _SKILLS, skills, [str(path)]):  # none when no vacancy of the month names a skill
+            _copy(db, _NATIONAL_SKILLS, national, [str(skills)])
+        else:
+            national.unlink(missing_ok=True)
     else:
         skills.unlink(missing_ok=True)
+        national.unlink(missing_ok=True)
 
 
 def _rewrite_flows(db: duckdb.DuckDBPyConnection, folder: Path, month: str) -> None:
