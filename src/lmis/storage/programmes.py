@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from lmis.analytics.programme_model import Episode, Programme, ProgrammeKind
 from lmis.analytics.programme_ports import Participation, QuarantinedEpisode
 from lmis.storage import analytics_tables as t
+from lmis.storage.analytics_quarantine import put_in_quarantine
 from lmis.storage.engine import upsert
 from lmis.storage.time import aware, aware_or_none
 
@@ -91,24 +92,7 @@ class SqlProgrammeRepository:
         return [_episode(row) for row in self._db.execute(query)]
 
     def quarantine(self, records: list[QuarantinedEpisode]) -> None:
-        if not records:
-            return
-        rows = [
-            {
-                "id": r.id,
-                "import_id": r.import_id,
-                "kind": KIND,
-                "source": r.source,
-                "position": r.position[:64],
-                "payload": r.payload,
-                "problems": r.problems,
-                "created_at": r.created_at,
-                "resolved_at": r.resolved_at,
-            }
-            for r in records
-        ]
-        insert = upsert(self._db, t.analytics_quarantine)
-        self._db.execute(insert.on_conflict_do_nothing(index_elements=[_q.id]), rows)
+        put_in_quarantine(self._db, KIND, records)
 
     def open_quarantine(self, source: str | None, limit: int | None) -> list[QuarantinedEpisode]:
         query = sa.select(t.analytics_quarantine).where(_q.kind == KIND, _q.resolved_at.is_(None))

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from lmis.analytics.series_model import ExternalSeries, Flag, Frequency, Observation, SeriesInfo
 from lmis.analytics.series_ports import ObservationColumns, QuarantinedRow, SeriesFilter, SeriesSummary, StoredValue
 from lmis.storage import analytics_tables as t
+from lmis.storage.analytics_quarantine import put_in_quarantine
 from lmis.storage.engine import upsert
 from lmis.storage.time import aware, aware_or_none
 
@@ -108,24 +109,7 @@ class SqlSeriesRepository:
                 cursor.execute(_PG_MERGE)
 
     def quarantine(self, rows: list[QuarantinedRow]) -> None:
-        if not rows:
-            return
-        values = [
-            {
-                "id": r.id,
-                "import_id": r.import_id,
-                "kind": _KIND,
-                "source": r.source,
-                "position": r.position[:64],
-                "payload": r.payload,
-                "problems": r.problems,
-                "created_at": r.created_at,
-                "resolved_at": r.resolved_at,
-            }
-            for r in rows
-        ]
-        insert = upsert(self._db, t.analytics_quarantine)
-        self._db.execute(insert.on_conflict_do_nothing(index_elements=[_q.id]), values)
+        put_in_quarantine(self._db, _KIND, rows)
 
     def resolve_quarantined(self, source: str, locations: Collection[str], at: datetime) -> int:
         if not locations:
