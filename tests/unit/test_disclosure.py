@@ -9,7 +9,7 @@ import pytest
 from lmis.analytics.disclosure import protect, suppress_line, suppress_table
 from lmis.analytics.indicators import next_period, period_start
 from lmis.analytics.model import Cell, Grain
-from lmis.analytics.skills_gap import benjamini_hochberg, two_proportion_p
+from lmis.analytics.skills_gap import _growth, benjamini_hochberg, two_proportion_p
 
 
 def test_a_cell_under_the_threshold_is_hidden_and_zero_is_published() -> None:
@@ -78,3 +78,18 @@ def test_benjamini_hochberg_keeps_the_discoveries_under_the_step_up_line() -> No
     p_values = {"a": 0.001, "b": 0.008, "c": 0.039, "d": 0.041, "e": 0.6}
     # thresholds 0.01, 0.02, 0.03, 0.04, 0.05: the largest rank under its line is b (0.008 <= 0.02)
     assert benjamini_hochberg(p_values, 0.05) == {"a", "b"}
+
+
+def test_a_skill_is_emerging_when_its_share_grows_significantly_with_enough_vacancies() -> None:
+    recent = (1000, {"python": (300, 0), "welding": (50, 0), "rust": (25, 0), "rare": (5, 0), "cobol": (30, 0)})
+    before = (1000, {"python": (150, 0), "welding": (50, 0), "rare": (1, 0), "cobol": (90, 0)})
+    growth = _growth(recent, before)
+    assert growth["python"][0] == pytest.approx(1.0)  # the share doubled
+    assert growth["python"][2] is True
+    assert growth["welding"][:1] == (0.0,)
+    assert growth["welding"][2] is False  # no change
+    assert growth["rust"][0] is None  # new: no share to grow from, and 25 vacancies are significant
+    assert growth["rust"][2] is True
+    assert growth["rare"][2] is False  # fewer than EMERGING_MIN vacancies
+    assert growth["cobol"][2] is False  # a significant fall is not emerging
+    assert growth["cobol"][1] < 0.05

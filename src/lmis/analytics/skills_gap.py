@@ -17,6 +17,9 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
+
 from lmis.analytics import disclosure
 from lmis.analytics.indicators import IndicatorService
 from lmis.analytics.model import Cell, IndicatorQuery, SkillRow, SkillsReport
@@ -81,19 +84,21 @@ def _windows(query: IndicatorQuery) -> list[tuple[date, date]]:
 def _growth(
     recent: tuple[int, dict[str, tuple[int, int]]], before: tuple[int, dict[str, tuple[int, int]]]
 ) -> dict[str, tuple[float | None, float | None, bool]]:
-    """Each skill's growth of demand share, its p-value and whether it is emerging (after BH)."""
+    """Each skill's growth of demand share, its p-value and whether it is emerging (after BH); all skills at once
+    (a national report tests about 15,000)."""
     (n_now, now), (n_then, then) = recent, before
-    if not n_now or not n_then:
+    if not n_now or not n_then or not now:
         return {}
-    tested: dict[str, tuple[float | None, float]] = {}
-    for skill, (count, _) in now.items():
-        earlier = then.get(skill, (0, 0))[0]
-        rise = (count / n_now) / (earlier / n_then) - 1 if earlier else None
-        tested[skill] = (rise, two_proportion_p(count, n_now, earlier, n_then))
-    significant = benjamini_hochberg({skill: p for skill, (_, p) in tested.items()}, FDR)
+    skills = list(now)
+    count = np.array([now[skill][0] for skill in skills], dtype=np.float64)
+    earlier = np.array([then.get(skill, (0, 0))[0] for skill in skills], dtype=np.float64)
+    p_values = _p_values(count, n_now, earlier, n_then)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rise = np.where(earlier > 0, (count / n_now) / (earlier / n_then) - 1, np.nan)
+    emerging = _discoveries(p_values, FDR) & (count >= EMERGING_MIN) & ~(rise <= 0)  # NaN rise: new, counts as up
     return {
-        skill: (rise, p, skill in significant and now[skill][0] >= EMERGING_MIN and (rise is None or rise > 0))
-        for skill, (rise, p) in tested.items()
+        skill: (None if math.isnan(r) else r, p, flag)
+        for skill, r, p, flag in zip(skills, rise.tolist(), p_values.tolist(), emerging.tolist(), strict=True)
     }
 
 
@@ -104,19 +109,34 @@ def _months_before(first: date, months: int) -> date:
 
 def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
     """Two-sided p-value of the pooled z-test that x1/n1 and x2/n2 are the same proportion."""
+    return float(_p_values(np.array([x1], dtype=np.float64), n1, np.array([x2], dtype=np.float64), n2)[0])
+
+
+def _p_values(x1: NDArray[np.float64], n1: int, x2: NDArray[np.float64], n2: int) -> NDArray[np.float64]:
+    """`two_proportion_p` of each pair of counts."""
+    from scipy.special import erfc
+
     pooled = (x1 + x2) / (n1 + n2)
-    spread = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if spread == 0:
-        return 1.0
-    z = (x1 / n1 - x2 / n2) / spread
-    return math.erfc(abs(z) / math.sqrt(2))  # two-sided normal tail: 2 * (1 - Phi(|z|))
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (x1 / n1 - x2 / n2) / spread
+    tail = np.asarray(erfc(np.abs(z) / math.sqrt(2)), dtype=np.float64)  # two-sided normal tail: 2 (1 - Phi(|z|))
+    return np.where(spread == 0, 1.0, tail)
 
 
 def benjamini_hochberg(p_values: dict[str, float], rate: float) -> set[str]:
     """The keys whose p-values are discoveries at false discovery rate `rate` (step-up procedure)."""
-    ranked = sorted(p_values.items(), key=lambda item: item[1])
-    cutoff = 0
-    for rank, (_, p) in enumerate(ranked, start=1):
-        if p <= rate * rank / len(ranked):
-            cutoff = rank
-    return {key for key, _ in ranked[:cutoff]}
+    keys = list(p_values)
+    found = _discoveries(np.array([p_values[key] for key in keys], dtype=np.float64), rate)
+    return {key for key, discovered in zip(keys, found, strict=True) if discovered}
+
+
+def _discoveries(p_values: NDArray[np.float64], rate: float) -> NDArray[np.bool_]:
+    """Which of `p_values` are discoveries at false discovery rate `rate` (Benjamini-Hochberg step-up)."""
+    order = np.argsort(p_values, kind="stable")
+    ranks = np.arange(1, p_values.size + 1)
+    passing = np.nonzero(p_values[order] <= rate * ranks / p_values.size)[0]
+    found = np.zeros(p_values.size, dtype=bool)
+    if passing.size:
+        found[order[: passing[-1] + 1]] = True
+    return found

@@ -234,9 +234,8 @@ class DuckIndicatorStore:
             sql = f"SELECT s, {sums} FROM (SELECT unnest(skills) s, required, posted FROM {self.vacancies()} " \
                 f"WHERE {where}) GROUP BY s"  # fmt: skip
         found = self._rows(sql, [low, high])
-        return [
-            (int(totals[n]), {row[0]: (int(row[1 + 2 * n] or 0), int(row[2 + 2 * n] or 0)) for row in found
-                              if row[1 + 2 * n]})
+        return [  # the sums are BIGINT (Python ints) or NULL where a window has none
+            (int(totals[n]), {row[0]: (row[1 + 2 * n], row[2 + 2 * n] or 0) for row in found if row[1 + 2 * n]})
             for n in range(len(spans))
         ]  # fmt: skip
 
