@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export LMIS_DATA_DIR ?= $(CURDIR)/var
+# Test workers: one more than the cores, since the end-to-end tests wait on browsers, servers and databases.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 
 .DEFAULT_GOAL := help
 .PHONY: help run init serve test check lint format typecheck imports bench bench-search bench-recommend bench-forecast bench-analytics i18n-extract i18n-update clean
@@ -33,8 +35,8 @@ init: $(VENV)/.installed ## Create the database in LMIS_DATA_DIR and import the 
 serve: $(VENV)/.installed ## Serve the portal and API (after `make init`)
 	$(BIN)/lmis serve
 
-test: $(VENV)/.installed-test ## Run the whole test suite on one worker per core (PostgreSQL too when LMIS_TEST_DATABASE_URL is set)
-	$(BIN)/pytest -n auto --dist loadscope --cov --cov-report=term -q
+test: $(VENV)/.installed-test ## Run the whole test suite on parallel workers (PostgreSQL too when LMIS_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --cov --cov-report=term -q
 
 lint: $(VENV)/.installed-test ## Format check, lint, strict types and layering contracts
 	$(BIN)/ruff format --check src tests bench
